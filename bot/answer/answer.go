@@ -1,0 +1,269 @@
+// Package answer turns a question about the hearing into an answer: verbatim
+// excerpts of the summary with their citations, person cards, or a plain
+// statement that the summary does not cover the question. It knows nothing of
+// Slack or terminals; the command line, the Slack edge and the digest all call
+// the same Engine.
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"hearingbot/content"
+	"hearingbot/index"
+)
+
+// ErrEmpty is returned for a question with nothing to answer once normalised.
+var ErrEmpty = errors.New("answer: empty question")
+
+// MaxExcerpts is the most excerpts an answer quotes.
+const MaxExcerpts = 3
+
+// Thresholds. A hit must match at least minCoverage of the question's
+// topics, and further excerpts must score at least minRelative of the first.
+const (
+	minCoverage = 0.5
+	minRelative = 0.25
+	maxCards    = 8
+)
+
+// Response is the answer to one question.
+type Response struct {
+	Question string    // the question as normalised
+	Excerpts []Excerpt // at most MaxExcerpts, best first
+	People   []Card    // person cards, best first
+	// Suggestions, when the summary does not cover the question, are things
+	// it does cover.
+	Suggestions []string
+}
+
+// Abstained reports whether the summary does not cover the question.
+func (r Response) Abstained() bool { return len(r.Excerpts) == 0 && len(r.People) == 0 }
+
+// Excerpt is one or two contiguous sentences of the summary, verbatim, with
+// the citation of the sentence that answered.
+type Excerpt struct {
+	Text         string
+	Sentences    []*content.Sentence
+	Segment      *content.Segment
+	Speakers     []*content.Person // who the summary credits; empty for narrative
+	Participants bool              // the summary credits unnamed participants
+	Kind         content.Kind
+	// Highlights are the byte ranges of Text that matched the question.
+	Highlights []index.Span
+}
+
+// Card is a person card.
+type Card struct {
+	Person *content.Person
+	// Statements are the sentences the summary credits the person with.
+	Statements []*content.Sentence
+}
+
+// Engine answers questions. It is safe for concurrent use.
+type Engine struct {
+	h     *content.Hearing
+	x     *index.Index
+	names []name
+}
+
+// New returns an Engine over the hearing and its index.
+func New(h *content.Hearing, x *index.Index) *Engine {
+	return &Engine{h: h, x: x, names: names(h)}
+}
+
+// Hearing returns the hearing the engine answers about.
+func (e *Engine) Hearing() *content.Hearing { return e.h }
+
+// Ask answers a question. It returns ErrEmpty for a question that is empty
+// once normalised, and an error only when the search itself fails; a question
+// the summary does not cover gets a Response that Abstained.
+func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
+	q := Normalize(question)
+	if strings.Trim(q, " ?!.,;:'\"-") == "" {
+		return Response{Question: q}, ErrEmpty
+	}
+	words := fold(q)
+	people, rest := e.mentions(words)
+	segments := e.segments(words)
+	r := Response{Question: q}
+
+	if e.isPersonQuestion(words, people, rest) {
+		cards, err := e.personCards(ctx, q, words, people, segments)
+		if err != nil {
+			return r, err
+		}
+		if len(cards) > 0 {
+			r.People = cards
+			r.Excerpts = e.personExcerpts(cards)
+			return r, nil
+		}
+	}
+	excerpts, err := e.passages(ctx, q, people, segments)
+	if err != nil {
+		return r, err
+	}
+	r.Excerpts = excerpts
+	if len(excerpts) == 0 {
+		r.Suggestions = e.Suggestions()
+		return r, nil
+	}
+	for _, p := range people {
+		r.People = append(r.People, e.card(p))
+	}
+	return r, nil
+}
+
+// passages finds up to MaxExcerpts sentences that answer q. Sentences that
+// credit a person the question names, or that belong to a segment it names,
+// come first when any of them answers.
+func (e *Engine) passages(ctx context.Context, q string, people []*content.Person, segments []*content.Segment) ([]Excerpt, error) {
+	hits, err := e.x.Passages(ctx, index.Query{Text: q, Credit: people, Segments: segments, Limit: 12})
+	if err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	hits = slices.DeleteFunc(hits, func(h index.Hit) bool { return h.Coverage < minCoverage })
+	if len(people) > 0 {
+		hits = preferring(hits, func(h index.Hit) bool {
+			return slices.ContainsFunc(people, h.Sentence.Credits)
+		})
+	}
+	if len(segments) > 0 {
+		hits = preferring(hits, func(h index.Hit) bool {
+			return slices.ContainsFunc(segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
+		})
+	}
+	var out []Excerpt
+	for _, h := range hits {
+		if len(out) == MaxExcerpts || h.Score < minRelative*hits[0].Score {
+			break
+		}
+		x := e.excerpt(h.Sentence, h.Spans)
+		if !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// preferring moves the hits that satisfy ok to the front, if there are any,
+// keeping the order within each part.
+func preferring(hits []index.Hit, ok func(index.Hit) bool) []index.Hit {
+	var yes, no []index.Hit
+	for _, h := range hits {
+		if ok(h) {
+			yes = append(yes, h)
+		} else {
+			no = append(no, h)
+		}
+	}
+	if len(yes) == 0 {
+		return hits
+	}
+	return append(yes, no...)
+}
+
+// within reports whether seg is s or one of its children.
+func within(seg, s *content.Segment) bool {
+	for ; seg != nil; seg = seg.Parent {
+		if seg == s {
+			return true
+		}
+	}
+	return false
+}
+
+func overlaps(a, b Excerpt) bool {
+	for _, s := range a.Sentences {
+		if slices.Contains(b.Sentences, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// excerpt quotes s, with the sentence before it when s cannot stand alone
+// ("She encouraged ..."): both are contiguous text of the same segment.
+func (e *Engine) excerpt(s *content.Sentence, spans []index.Span) Excerpt {
+	x := Excerpt{
+		Text: s.Text, Sentences: []*content.Sentence{s}, Segment: s.Segment,
+		Speakers: s.Speakers, Participants: s.Participants, Kind: s.Kind, Highlights: spans,
+	}
+	if s.Index == 0 || !leansOnPrevious(s.Text) {
+		return x
+	}
+	prev := e.h.Sentences[s.Index-1]
+	if prev.Segment != s.Segment {
+		return x
+	}
+	x.Text = e.h.Text[prev.Start : s.Start+len(s.Text)]
+	x.Sentences = []*content.Sentence{prev, s}
+	shift := s.Start - prev.Start
+	x.Highlights = make([]index.Span, len(spans))
+	for i, sp := range spans {
+		x.Highlights[i] = index.Span{Start: sp.Start + shift, End: sp.End + shift}
+	}
+	return x
+}
+
+// leansOnPrevious reports whether a sentence opens with a pronoun that needs
+// the sentence before it to be understood.
+func leansOnPrevious(text string) bool {
+	first, _, _ := strings.Cut(text, " ")
+	switch first {
+	case "She", "He", "They", "It", "This", "These", "Those":
+		return true
+	}
+	return false
+}
+
+// Credit says in words whom the summary credits with the excerpt:
+// "Claire Falconer (Legal Director, Focus on Labour Exploitation) and ...",
+// "participants (unnamed)", or "" for a sentence that credits no one.
+func (x Excerpt) Credit() string {
+	var parts []string
+	for _, p := range x.Speakers {
+		if a := p.Affiliation(); a != "" {
+			parts = append(parts, p.Name+" ("+a+")")
+		} else {
+			parts = append(parts, p.Name)
+		}
+	}
+	if x.Participants {
+		if len(parts) > 0 {
+			parts = append(parts, "other participants")
+		} else {
+			parts = append(parts, "participants (unnamed)")
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// Suggestions are things the summary does cover, for an answer that has none.
+func (e *Engine) Suggestions() []string {
+	var out []string
+	for _, s := range e.h.Segments {
+		if s.Kind == "panel" {
+			out = append(out, s.Title)
+		}
+	}
+	for _, s := range e.h.Segments {
+		if len(s.Panellists) > 0 && s.Moderator != nil {
+			out = append(out, "Who moderated "+strings.ToLower(s.Title[:1])+s.Title[1:]+"?")
+			break
+		}
+	}
+	if len(e.h.People) > 0 {
+		out = append(out, "Who is "+e.h.People[0].Name+"?")
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package answer
+
+import (
+	"encoding/json"
+
+	"hearingbot/content"
+)
+
+// The --json protocol (PRODUCT.md, "Contracts"). Fields may be added, never
+// renamed or removed: scripts rely on them.
+type jsonResponse struct {
+	Question    string       `json:"question"`
+	Answers     []jsonAnswer `json:"answers"`
+	People      []jsonPerson `json:"people"`
+	Abstained   bool         `json:"abstained"`
+	Suggestions []string     `json:"suggestions,omitempty"`
+	Error       string       `json:"error,omitempty"`
+}
+
+type jsonAnswer struct {
+	Excerpt      string   `json:"excerpt"`
+	Section      string   `json:"section"`
+	SectionTitle string   `json:"section_title"`
+	Speakers     []string `json:"speakers"`
+	Participants bool     `json:"participants"`
+	Kind         string   `json:"kind"`
+	Highlights   [][2]int `json:"highlights"` // UTF-8 byte ranges of excerpt
+}
+
+type jsonPerson struct {
+	Name         string     `json:"name"`
+	Honorific    string     `json:"honorific"`
+	Title        string     `json:"title"`
+	Organization string     `json:"organization"`
+	Role         string     `json:"role,omitempty"`
+	Sections     []string   `json:"sections"`
+	Roles        []jsonRole `json:"roles"`
+}
+
+type jsonRole struct {
+	Section      string `json:"section"`
+	SectionTitle string `json:"section_title"`
+	Role         string `json:"role"`
+}
+
+// MarshalJSON writes the response in the --json protocol.
+func (r Response) MarshalJSON() ([]byte, error) {
+	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(), Suggestions: r.Suggestions}
+	for _, x := range r.Excerpts {
+		a := jsonAnswer{
+			Excerpt: x.Text, Section: x.Segment.ID, SectionTitle: x.Segment.Title,
+			Speakers: fullNames(x.Speakers), Participants: x.Participants, Kind: string(x.Kind),
+			Highlights: [][2]int{},
+		}
+		for _, h := range x.Highlights {
+			a.Highlights = append(a.Highlights, [2]int{h.Start, h.End})
+		}
+		out.Answers = append(out.Answers, a)
+	}
+	for _, c := range r.People {
+		out.People = append(out.People, personJSON(c.Person))
+	}
+	return json.Marshal(out)
+}
+
+// ErrorJSON is the protocol's line for a question that got no answer because
+// of an error (such as an empty line): the question, nothing found, and why.
+func ErrorJSON(question string, err error) ([]byte, error) {
+	return json.Marshal(jsonResponse{Question: question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: true, Error: err.Error()})
+}
+
+func personJSON(p *content.Person) jsonPerson {
+	j := jsonPerson{Name: p.Name, Honorific: p.Honorific, Title: p.Title, Organization: p.Organization,
+		Role: p.Role, Sections: []string{}, Roles: []jsonRole{}}
+	for _, r := range p.Roles {
+		j.Sections = append(j.Sections, r.Segment.ID)
+		j.Roles = append(j.Roles, jsonRole{Section: r.Segment.ID, SectionTitle: r.Segment.Title, Role: r.Role})
+	}
+	return j
+}
+
+func fullNames(people []*content.Person) []string {
+	out := make([]string, len(people))
+	for i, p := range people {
+		out[i] = p.Name
+	}
+	return out
+}

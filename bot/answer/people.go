@@ -1,0 +1,321 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"hearingbot/content"
+	"hearingbot/index"
+)
+
+// fold splits s into lower-case, accent-free words of letters and digits.
+func fold(s string) []string {
+	return strings.FieldsFunc(index.Fold(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// name is one way of writing a person's name: full name, surname or alias.
+type name struct {
+	words  []string
+	person *content.Person
+}
+
+// names lists every form of every person's name, longest first, so that
+// "Gómez Camacho" wins over "Camacho".
+func names(h *content.Hearing) []name {
+	var out []name
+	for _, p := range h.People {
+		full := fold(p.Name)
+		forms := [][]string{full, full[len(full)-1:]}
+		for _, a := range p.Aliases {
+			forms = append(forms, fold(a))
+		}
+		for _, f := range forms {
+			if len(f) > 0 {
+				out = append(out, name{f, p})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b name) int { return len(b.words) - len(a.words) })
+	return out
+}
+
+// mentions returns the people the words name, in order, once each, and the
+// words left when the names are taken out.
+func (e *Engine) mentions(words []string) (people []*content.Person, rest []string) {
+	for i := 0; i < len(words); {
+		n := 0
+		for _, nm := range e.names {
+			if hasPrefix(words[i:], nm.words) {
+				if !slices.Contains(people, nm.person) {
+					people = append(people, nm.person)
+				}
+				n = len(nm.words)
+				break
+			}
+		}
+		if n == 0 {
+			rest = append(rest, words[i])
+			n = 1
+		}
+		i += n
+	}
+	return people, rest
+}
+
+func hasPrefix(words, prefix []string) bool {
+	return len(words) >= len(prefix) && slices.Equal(words[:len(prefix)], prefix)
+}
+
+var (
+	ordinals = map[string]int{"first": 1, "1st": 1, "one": 1, "1": 1, "i": 1,
+		"second": 2, "2nd": 2, "two": 2, "2": 2, "ii": 2,
+		"third": 3, "3rd": 3, "three": 3, "3": 3, "iii": 3}
+	// generic words that every panel title shares and that pick no panel
+	panelFiller = []string{"panel", "migrat", "migrant", "discuss"}
+)
+
+// segments returns the segments the words refer to: "the first panel",
+// "panel 2", "the opening", "the interactive segment", a region ("Asia"),
+// or "the panel on regional perspectives".
+func (e *Engine) segments(words []string) []*content.Segment {
+	var out []*content.Segment
+	add := func(s *content.Segment) {
+		if s != nil && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	var panel *content.Segment
+	for i, w := range words {
+		if w != "panel" && w != "panels" {
+			continue
+		}
+		if i > 0 && ordinals[words[i-1]] > 0 {
+			panel = e.h.Panel(ordinals[words[i-1]])
+		} else if i > 0 && words[i-1] == "last" {
+			panel = e.lastPanel()
+		} else if i+1 < len(words) && ordinals[words[i+1]] > 0 {
+			panel = e.h.Panel(ordinals[words[i+1]])
+		}
+	}
+	if panel == nil && (slices.Contains(words, "panel") || slices.Contains(words, "panels")) {
+		panel = e.panelByTopic(strings.Join(words, " "))
+	}
+	for _, s := range e.h.Segments {
+		switch {
+		case s.Kind == "interactive" && slices.Contains(words, "interactive"):
+			if panel == nil || s.Parent == panel {
+				add(s)
+			}
+		case (s.Kind == "opening" || s.Kind == "closing") && slices.Contains(words, s.Kind):
+			add(s)
+		}
+		for _, a := range s.Aliases {
+			if f := fold(a); len(f) > 0 && containsSeq(words, f) {
+				add(s)
+			}
+		}
+	}
+	if len(out) == 0 {
+		add(panel)
+	}
+	return out
+}
+
+func (e *Engine) lastPanel() *content.Segment {
+	var last *content.Segment
+	for _, s := range e.h.Segments {
+		if s.Kind == "panel" {
+			last = s
+		}
+	}
+	return last
+}
+
+// panelByTopic returns the panel whose title shares the most words with
+// text, or nil when none shares any topic word.
+func (e *Engine) panelByTopic(text string) *content.Segment {
+	terms := e.x.Terms(text)
+	var best *content.Segment
+	bestN := 0
+	for _, s := range e.h.Segments {
+		if s.Kind != "panel" {
+			continue
+		}
+		n := 0
+		for _, t := range e.x.Terms(s.Title) {
+			if slices.Contains(terms, t) && !slices.Contains(panelFiller, t) {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = s, n
+		}
+	}
+	return best
+}
+
+func containsSeq(words, seq []string) bool {
+	for i := range words {
+		if hasPrefix(words[i:], seq) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	askWho = []string{"who", "whom", "whose"}
+	// nouns that, after "which" or "what", ask for people or organisations
+	askWhich  = []string{"organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
+	askAbout  = [][]string{{"job"}, {"role"}, {"title"}, {"position"}, {"organisation"}, {"organization"}, {"affiliation"}, {"employer"}, {"background"}, {"bio"}, {"profile"}, {"work", "for"}, {"works", "for"}, {"work", "at"}, {"works", "at"}, {"represent"}, {"represents"}, {"represented"}}
+	bareExtra = []string{"mr", "ms", "mrs", "dr", "h", "e", "he", "she", "is", "was", "the", "a", "s", "tell", "me", "about", "please", "info", "information", "card"}
+
+	moderatorWords = []string{"moderated", "moderator", "moderators", "moderate", "chaired", "chair", "chairs", "led", "lead", "facilitated", "ran", "hosted"}
+)
+
+// isPersonQuestion reports whether the question asks for people rather than
+// for what was said: "who ...", "which organisation ...", "what is X's job",
+// or a bare name.
+func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest []string) bool {
+	if slices.ContainsFunc(words, func(w string) bool { return slices.Contains(askWho, w) }) {
+		return true
+	}
+	for i, w := range words {
+		if (w == "which" || w == "what") && i+1 < len(words) && slices.Contains(askWhich, words[i+1]) {
+			return true
+		}
+	}
+	if len(people) == 0 {
+		return false
+	}
+	for _, a := range askAbout {
+		if containsSeq(words, a) {
+			return true
+		}
+	}
+	for _, w := range rest {
+		if !slices.Contains(bareExtra, w) {
+			return false
+		}
+	}
+	return true // nothing but a name
+}
+
+// personCards answers a person question: the people it names, the moderator
+// or panellists of the segment it names, or the people whose title,
+// organisation or role match it.
+func (e *Engine) personCards(ctx context.Context, q string, words []string, people []*content.Person, segments []*content.Segment) ([]Card, error) {
+	if len(people) > 0 {
+		return e.cards(people), nil
+	}
+	if len(segments) > 0 {
+		var found []*content.Person
+		moderator := slices.ContainsFunc(words, func(w string) bool { return slices.Contains(moderatorWords, w) })
+		for _, s := range segments {
+			found = append(found, segmentPeople(s, moderator)...)
+		}
+		if len(found) > 0 {
+			return e.cards(found), nil
+		}
+	}
+	hits, err := e.x.People(ctx, index.Query{Text: q, Segments: segments, Limit: maxCards})
+	if err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	var found []*content.Person
+	for _, h := range hits {
+		if h.Coverage < minCoverage || h.Coverage < hits[0].Coverage {
+			break
+		}
+		found = append(found, h.Person)
+	}
+	return e.cards(found), nil
+}
+
+// segmentPeople returns a segment's moderator (looking up to the panel a
+// discussion belongs to), or its panellists, or its speakers.
+func segmentPeople(s *content.Segment, moderator bool) []*content.Person {
+	if moderator {
+		for ; s != nil; s = s.Parent {
+			if s.Moderator != nil {
+				return []*content.Person{s.Moderator}
+			}
+		}
+		return nil
+	}
+	if len(s.Panellists) > 0 {
+		return s.Panellists
+	}
+	return s.Speakers
+}
+
+func (e *Engine) cards(people []*content.Person) []Card {
+	var out []Card
+	for _, p := range people {
+		if len(out) == maxCards {
+			break
+		}
+		if !slices.ContainsFunc(out, func(c Card) bool { return c.Person == p }) {
+			out = append(out, e.card(p))
+		}
+	}
+	return out
+}
+
+func (e *Engine) card(p *content.Person) Card {
+	c := Card{Person: p}
+	for _, s := range e.h.Sentences {
+		if s.Credits(p) {
+			c.Statements = append(c.Statements, s)
+		}
+	}
+	return c
+}
+
+// personExcerpts cites, for person cards, the sentences that introduce the
+// people and then what the summary credits them with.
+func (e *Engine) personExcerpts(cards []Card) []Excerpt {
+	var picked []*content.Sentence
+	add := func(s *content.Sentence) {
+		if len(picked) < MaxExcerpts && !slices.Contains(picked, s) {
+			picked = append(picked, s)
+		}
+	}
+	for _, c := range cards {
+		for _, s := range e.h.Sentences {
+			if s.Kind != content.Statement && strings.Contains(s.Text, c.Person.Name) {
+				add(s)
+				break
+			}
+		}
+	}
+	for _, c := range cards {
+		for _, s := range c.Statements {
+			add(s)
+		}
+	}
+	out := make([]Excerpt, len(picked))
+	for i, s := range picked {
+		out[i] = e.excerpt(s, nil)
+	}
+	return out
+}
+
+// Who returns the cards of the people a name or description points to:
+// exact names first ("Gomez Camacho", "lajcak"), then a search of names,
+// titles, organisations and roles. No card means no match.
+func (e *Engine) Who(ctx context.Context, who string) ([]Card, error) {
+	q := Normalize(who)
+	if q == "" {
+		return nil, ErrEmpty
+	}
+	if people, _ := e.mentions(fold(q)); len(people) > 0 {
+		return e.cards(people), nil
+	}
+	return e.personCards(ctx, q, fold(q), nil, nil)
+}

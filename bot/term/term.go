@@ -1,0 +1,226 @@
+// Package term renders answers, person cards and the hearing's programme for
+// a terminal: wrapped text, citations under each excerpt, matched words in
+// bold where the terminal supports it.
+package term
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"hearingbot/bot/answer"
+	"hearingbot/content"
+	"hearingbot/index"
+)
+
+// Style is how to render.
+type Style struct {
+	Width    int  // wrap lines at this many characters
+	Emphasis bool // use ANSI bold and dim
+}
+
+const (
+	bold  = "\x1b[1m"
+	dim   = "\x1b[2m"
+	reset = "\x1b[0m"
+)
+
+func (st Style) em(s, code string) string {
+	if !st.Emphasis || s == "" {
+		return s
+	}
+	return code + s + reset
+}
+
+// WriteResponse renders an answer: excerpts with citations, person cards, or
+// the plain statement that the summary does not cover the question.
+func WriteResponse(w io.Writer, r answer.Response, st Style) error {
+	var b strings.Builder
+	if r.Abstained() {
+		b.WriteString(wrap(fmt.Sprintf("The hearing's summary does not cover %q.", r.Question), nil, st, 0, false))
+		if len(r.Suggestions) > 0 {
+			b.WriteString("It covers the hearing's segments and the people in them, for example:\n")
+			for _, s := range r.Suggestions {
+				b.WriteString(wrap("- "+s, nil, st, 2, false))
+			}
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	if len(r.People) > 0 {
+		writeCards(&b, r.People, st)
+		if len(r.Excerpts) > 0 {
+			b.WriteString("\n" + st.em("From the summary:", bold) + "\n\n")
+		}
+	}
+	for i, x := range r.Excerpts {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		writeExcerpt(&b, i+1, x, st)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeExcerpt(b *strings.Builder, n int, x answer.Excerpt, st Style) {
+	prefix := fmt.Sprintf("%d. ", n)
+	b.WriteString(prefix)
+	b.WriteString(strings.TrimPrefix(wrap(x.Text, x.Highlights, st, len(prefix), st.Emphasis), strings.Repeat(" ", len(prefix))))
+	b.WriteString(wrapStyled("— "+x.Segment.Title, st, len(prefix), dim))
+	switch c := x.Credit(); {
+	case c != "":
+		b.WriteString(wrapStyled("Credited to "+c, st, len(prefix), dim))
+	case x.Kind == content.Introduction:
+		b.WriteString(wrapStyled("Introduces the speakers; credits no statement to anyone", st, len(prefix), dim))
+	default:
+		b.WriteString(wrapStyled("The summary's narrative; credits no one", st, len(prefix), dim))
+	}
+}
+
+// WriteCards renders person cards.
+func WriteCards(w io.Writer, cards []answer.Card, st Style) error {
+	var b strings.Builder
+	writeCards(&b, cards, st)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeCards(b *strings.Builder, cards []answer.Card, st Style) {
+	for i, c := range cards {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		p := c.Person
+		b.WriteString(st.em(strings.TrimSpace(p.Honorific+" "+p.Name), bold) + "\n")
+		if a := p.Affiliation(); a != "" {
+			b.WriteString(wrap(a, nil, st, 3, false))
+		}
+		if p.Role != "" {
+			b.WriteString(wrap(p.Role, nil, st, 3, false))
+		}
+		for _, r := range p.Roles {
+			b.WriteString(wrap(roleName(r.Role)+", "+r.Segment.Title, nil, st, 3, false))
+		}
+		switch n := len(c.Statements); n {
+		case 0:
+			b.WriteString(wrapStyled("The summary credits no statement to them by name.", st, 3, dim))
+		case 1:
+			b.WriteString(wrapStyled("The summary credits them with 1 statement.", st, 3, dim))
+		default:
+			b.WriteString(wrapStyled(fmt.Sprintf("The summary credits them with %d statements.", n), st, 3, dim))
+		}
+	}
+}
+
+func roleName(role string) string {
+	switch role {
+	case "moderator":
+		return "Moderator"
+	case "panellist":
+		return "Panellist"
+	}
+	return "Speaker"
+}
+
+// WritePanels lists the hearing's segments in order with their people.
+func WritePanels(w io.Writer, h *content.Hearing, st Style) error {
+	var b strings.Builder
+	b.WriteString(st.em(h.Title, bold) + "\n")
+	b.WriteString(wrap(fmt.Sprintf("%s, %s", h.Place, h.Date.Format("2 January 2006")), nil, st, 0, false))
+	for _, s := range h.Segments {
+		b.WriteString("\n" + wrap(st.em(s.Title, bold), nil, Style{Width: st.Width}, 0, false))
+		if s.Moderator != nil {
+			b.WriteString(wrap("Moderator: "+personLine(s.Moderator), nil, st, 3, false))
+		}
+		for _, p := range s.Panellists {
+			b.WriteString(wrap("Panellist: "+personLine(p), nil, st, 3, false))
+		}
+		for _, p := range s.Speakers {
+			b.WriteString(wrap("Speaker: "+personLine(p), nil, st, 3, false))
+		}
+		if s.Kind == "interactive" {
+			b.WriteString(wrap("Participants from the floor (unnamed in the summary)", nil, st, 3, false))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func personLine(p *content.Person) string {
+	if a := p.Affiliation(); a != "" {
+		return p.Name + ", " + a
+	}
+	return p.Name
+}
+
+func wrapStyled(text string, st Style, indent int, code string) string {
+	if !st.Emphasis {
+		return wrap(text, nil, st, indent, false)
+	}
+	lines := strings.SplitAfter(wrap(text, nil, st, indent, false), "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		body := strings.TrimRight(strings.TrimLeft(l, " "), "\n")
+		b.WriteString(strings.Repeat(" ", len(l)-len(strings.TrimLeft(l, " "))) + code + body + reset + "\n")
+	}
+	return b.String()
+}
+
+// wrap breaks text into lines of at most st.Width characters, each indented
+// by indent spaces, and, when bolding, wraps the bytes within spans in bold.
+// Every line ends in a newline.
+func wrap(text string, spans []index.Span, st Style, indent int, bolding bool) string {
+	width := max(st.Width-indent, 20)
+	var b strings.Builder
+	line := 0 // visible characters on the current line
+	pad := strings.Repeat(" ", indent)
+	pos := 0
+	for _, word := range strings.Split(text, " ") {
+		start := pos
+		pos += len(word) + 1
+		if word == "" {
+			continue
+		}
+		n := utf8.RuneCountInString(word)
+		switch {
+		case line == 0:
+			b.WriteString(pad)
+		case line+1+n > width:
+			b.WriteString("\n" + pad)
+			line = 0
+		default:
+			b.WriteString(" ")
+			line++
+		}
+		if bolding {
+			b.WriteString(emphasise(word, start, spans))
+		} else {
+			b.WriteString(word)
+		}
+		line += n
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// emphasise wraps the parts of word (which starts at byte offset start of
+// its text) that fall within spans in ANSI bold.
+func emphasise(word string, start int, spans []index.Span) string {
+	var b strings.Builder
+	at := 0
+	for _, s := range spans {
+		from, to := max(s.Start-start, at), min(s.End-start, len(word))
+		if from >= to {
+			continue
+		}
+		b.WriteString(word[at:from] + bold + word[from:to] + reset)
+		at = to
+	}
+	b.WriteString(word[at:])
+	return b.String()
+}

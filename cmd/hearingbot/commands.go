@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"hearingbot/bot/answer"
+	"hearingbot/bot/term"
+	"hearingbot/content"
+	"hearingbot/index"
+)
+
+// version is stamped at build time: -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+const usage = `hearingbot answers questions about the Second informal interactive
+multi-stakeholder hearing on the Global Compact for Migration (Geneva, 11 October 2017),
+quoting the hearing's official summary word for word.
+
+Usage:
+  hearingbot ask [--json] QUESTION   answer a question
+  hearingbot ask [--json] -          answer one question per line of standard input
+  hearingbot who NAME                show a person card
+  hearingbot panels                  list the segments with moderators and panellists
+  hearingbot check [DIR]             validate a content folder (default: the embedded hearing)
+  hearingbot version                 print the version
+  hearingbot help                    show this help
+
+Environment: HEARINGBOT_CONTENT_DIR serves another content folder; see the README.
+`
+
+// errUsage marks a command-line mistake: exit status 2.
+var errUsage = errors.New("usage")
+
+// Main runs one command line and returns the exit status.
+func Main(ctx context.Context, args []string, s Streams) int {
+	err := run(ctx, args, s)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(s.Err, "hearingbot: %v (see 'hearingbot help')\n", strings.TrimPrefix(err.Error(), "usage: "))
+		return exitUsage
+	default:
+		fmt.Fprintf(s.Err, "hearingbot: %v\n", err)
+		return exitError
+	}
+}
+
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+func run(ctx context.Context, args []string, s Streams) error {
+	if len(args) == 0 {
+		fmt.Fprint(s.Out, usage)
+		return nil
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(s.Out, usage)
+		return nil
+	case "version", "--version":
+		fmt.Fprintln(s.Out, "hearingbot", buildVersion())
+		return nil
+	case "check":
+		return check(args, s)
+	case "ask", "who", "panels":
+	default:
+		return usageError("unknown command %q", cmd)
+	}
+
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return usageError("%s: %v", cmd, err)
+	}
+	if *asJSON && cmd != "ask" {
+		return usageError("%s: --json is for ask", cmd)
+	}
+	h, err := loadHearing(cfg.ContentDir)
+	if err != nil {
+		return err
+	}
+	style := term.Style{Width: cfg.Width, Emphasis: s.Terminal && cfg.NoColor == ""}
+
+	switch cmd {
+	case "panels":
+		if len(pos) > 0 {
+			return usageError("panels takes no arguments")
+		}
+		return term.WritePanels(s.Out, h, style)
+	}
+	x, err := index.Build(h)
+	if err != nil {
+		return err
+	}
+	defer x.Close()
+	e := answer.New(h, x)
+	if cmd == "who" {
+		return who(ctx, e, strings.Join(pos, " "), s, style)
+	}
+	if len(pos) == 1 && pos[0] == "-" {
+		return askLines(ctx, e, *asJSON, s, style)
+	}
+	q := strings.Join(pos, " ")
+	r, err := e.Ask(ctx, q)
+	if errors.Is(err, answer.ErrEmpty) {
+		return usageError("ask: the question is empty")
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(s.Out, r)
+	}
+	return term.WriteResponse(s.Out, r, style)
+}
+
+// askLines answers one question per line of standard input, in order, one
+// answer each: with --json one JSON object a line, even for an empty line.
+func askLines(ctx context.Context, e *answer.Engine, asJSON bool, s Streams, style term.Style) error {
+	in := bufio.NewScanner(s.In)
+	in.Buffer(make([]byte, 64*1024), 1024*1024) // a longer line is an error, not a silent cut
+	out := bufio.NewWriter(s.Out)
+	defer out.Flush()
+	for in.Scan() {
+		line := in.Text()
+		r, err := e.Ask(ctx, line)
+		switch {
+		case errors.Is(err, answer.ErrEmpty) && asJSON:
+			b, _ := answer.ErrorJSON(r.Question, err)
+			fmt.Fprintf(out, "%s\n", b)
+		case errors.Is(err, answer.ErrEmpty):
+			continue
+		case err != nil:
+			return err
+		case asJSON:
+			if err := writeJSON(out, r); err != nil {
+				return err
+			}
+		default:
+			if err := term.WriteResponse(out, r, style); err != nil {
+				return err
+			}
+			fmt.Fprintln(out)
+		}
+	}
+	if err := in.Err(); err != nil {
+		return fmt.Errorf("reading questions: %w", err)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, r answer.Response) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+func who(ctx context.Context, e *answer.Engine, name string, s Streams, style term.Style) error {
+	cards, err := e.Who(ctx, name)
+	if errors.Is(err, answer.ErrEmpty) {
+		return usageError("who: give a name, e.g. hearingbot who Claire Falconer")
+	}
+	if err != nil {
+		return err
+	}
+	if len(cards) == 0 {
+		return fmt.Errorf("who: nobody in the summary matches %q; 'hearingbot panels' lists everyone", name)
+	}
+	return term.WriteCards(s.Out, cards, style)
+}
+
+// check validates a content folder, or the embedded hearing.
+func check(args []string, s Streams) error {
+	if len(args) > 1 {
+		return usageError("check takes at most one folder")
+	}
+	var h *content.Hearing
+	var err error
+	where := "embedded hearing"
+	if len(args) == 1 {
+		where = args[0]
+		h, err = content.LoadDir(args[0])
+	} else {
+		h, err = content.Load(content.Embedded())
+	}
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	x, err := index.Build(h)
+	if err != nil {
+		return err
+	}
+	x.Close()
+	fmt.Fprintf(s.Out, "%s: ok: %d segments, %d sentences, %d people, %d vocabulary groups; indexed in %s\n",
+		where, len(h.Segments), len(h.Sentences), len(h.People), len(h.Vocabulary.Synonyms), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func loadHearing(dir string) (*content.Hearing, error) {
+	if dir == "" {
+		return content.Load(content.Embedded())
+	}
+	return content.LoadDir(dir)
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments
+// ("ask who is X --json"); after "--" everything is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+	return pos, nil
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "devel-" + s.Value[:12]
+			}
+		}
+	}
+	return "devel"
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && isatty.IsTerminal(f.Fd())
+}

@@ -1,0 +1,177 @@
+// Package content holds the hearing as Go types: the summary's verbatim text,
+// its segments, its people, who the summary credits with each sentence, and the
+// domain vocabulary that bridges how people ask and how the summary speaks.
+//
+// The hearing is loaded from a folder (Load) or from the copy embedded in the
+// binary (Default). Loading validates everything; a Hearing that loaded is
+// internally consistent and every text it holds is verbatim summary text.
+// A loaded Hearing is read-only and safe for concurrent use.
+package content
+
+import "time"
+
+// Hearing is one hearing: its metadata, people, segments and sentences.
+type Hearing struct {
+	Title      string
+	Process    string
+	Date       time.Time
+	Place      string
+	Resolution string
+
+	// Source is the summary exactly as its file holds it; Text is the same
+	// summary as plain text: emphasis markup removed, whitespace collapsed to
+	// single spaces. Every Sentence is a substring of Text.
+	Source string
+	Text   string
+
+	People     []*Person
+	Segments   []*Segment
+	Sentences  []*Sentence // all sentences, in summary order
+	Vocabulary Vocabulary
+}
+
+// Kind says what a sentence does.
+type Kind string
+
+const (
+	// Statement reports what someone said: it credits people or participants.
+	Statement Kind = "statement"
+	// Narrative tells what happened without crediting anyone with a statement.
+	Narrative Kind = "narrative"
+	// Introduction introduces people ("Panellists were ...") and credits no one.
+	Introduction Kind = "introduction"
+	// Heading is a title line of the summary.
+	Heading Kind = "heading"
+)
+
+// Sentence is one sentence of the summary and its attribution.
+type Sentence struct {
+	Index   int    // position among Hearing.Sentences
+	Text    string // verbatim plain text
+	Start   int    // byte offset of Text in Hearing.Text
+	Kind    Kind
+	Segment *Segment
+
+	// Speakers are the people the summary credits with the sentence, in the
+	// order of the content file; Participants is true when the summary also (or
+	// only) credits unnamed participants ("many speakers", the floor).
+	Speakers     []*Person
+	Participants bool
+}
+
+// Segment is one part of the hearing: the overview, the opening, a panel, an
+// interactive segment, remarks, a regional discussion or the closing.
+type Segment struct {
+	ID         string
+	Title      string
+	Kind       string // overview, opening, panel, interactive, remarks, discussion, closing
+	Number     int    // panel number, 0 when not a panel
+	Parent     *Segment
+	Aliases    []string
+	Moderator  *Person
+	Panellists []*Person
+	Speakers   []*Person
+	Sentences  []*Sentence
+}
+
+// Person is someone the summary names.
+type Person struct {
+	ID           string
+	Name         string // full name without honorific, spelt as in the summary
+	Honorific    string // "Mr.", "Ms.", "H.E. Mr."
+	Title        string // may be empty: the summary gives none
+	Organization string // may be empty
+	Role         string // a role at the hearing beyond the segments, e.g. co-facilitator
+	Aliases      []string
+	Roles        []Role // derived from the segments, in segment order
+}
+
+// Role is a person's part in one segment.
+type Role struct {
+	Segment *Segment
+	Role    string // "moderator", "panellist" or "speaker"
+}
+
+// Vocabulary is the domain vocabulary, as written in vocabulary.yaml.
+type Vocabulary struct {
+	// Spellings maps a variant spelling (British) to the indexed form.
+	Spellings map[string]string
+	// Synonyms are groups of interchangeable words and phrases.
+	Synonyms [][]string
+	// Questions maps a question word ("where") to words that answer it.
+	Questions map[string][]string
+	// Ignore lists words that carry no topic in a question.
+	Ignore []string
+}
+
+// Person returns the person with the given id, or nil.
+func (h *Hearing) Person(id string) *Person {
+	for _, p := range h.People {
+		if p.ID == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// Segment returns the segment with the given id, or nil.
+func (h *Hearing) Segment(id string) *Segment {
+	for _, s := range h.Segments {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// Panel returns panel number n, or nil.
+func (h *Hearing) Panel(n int) *Segment {
+	for _, s := range h.Segments {
+		if s.Kind == "panel" && s.Number == n {
+			return s
+		}
+	}
+	return nil
+}
+
+// Credits reports whether the sentence credits p.
+func (s *Sentence) Credits(p *Person) bool {
+	for _, sp := range s.Speakers {
+		if sp == p {
+			return true
+		}
+	}
+	return false
+}
+
+// People returns the segment's moderator, panellists and speakers, once each.
+func (s *Segment) People() []*Person {
+	var out []*Person
+	seen := map[*Person]bool{}
+	add := func(p *Person) {
+		if p != nil && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	add(s.Moderator)
+	for _, p := range s.Panellists {
+		add(p)
+	}
+	for _, p := range s.Speakers {
+		add(p)
+	}
+	return out
+}
+
+// Affiliation is the person's title and organisation as one phrase, as the
+// summary puts them: "Legal Director of Focus on Labour Exploitation".
+func (p *Person) Affiliation() string {
+	switch {
+	case p.Title == "":
+		return p.Organization
+	case p.Organization == "":
+		return p.Title
+	}
+	return p.Title + ", " + p.Organization
+}

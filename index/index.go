@@ -1,0 +1,330 @@
+// Package index owns Bleve: the mapping and analysis of the hearing's
+// sentences and people, and the building of safe queries from questions.
+// It answers in domain types (content.Sentence, content.Person), never in
+// Bleve's.
+//
+// User text is never parsed as Bleve query syntax: a question is analysed
+// into words and phrases, bridged through the domain vocabulary, and searched
+// with term and phrase queries only.
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"hearingbot/content"
+)
+
+// Field names of the indexed documents.
+const (
+	fieldText    = "text"    // the sentence; a person's title, organisation and role
+	fieldName    = "name"    // a person's name and aliases
+	fieldContext = "context" // segment titles and aliases; a sentence's credited speakers
+	fieldCredit  = "credit"  // ids of the people a sentence credits (keyword)
+	fieldSegment = "segment" // segment ids (keyword)
+)
+
+// Index is the searchable hearing. It is safe for concurrent searches.
+type Index struct {
+	h        *content.Hearing
+	passages bleve.Index
+	people   bleve.Index
+	terms    analysis.Analyzer // indexing analyzer: stop words removed
+	words    analysis.Analyzer // query analyzer: every word kept
+	vocab    *vocabulary
+}
+
+// Build indexes the hearing's sentences and people in memory. It costs a few
+// tens of milliseconds; call it once at start-up and Close the result.
+func Build(h *content.Hearing) (*Index, error) {
+	passages, err := newIndex(h, map[string]float64{fieldText: 0, fieldContext: 0}, []string{fieldCredit, fieldSegment})
+	if err != nil {
+		return nil, fmt.Errorf("index: build: %w", err)
+	}
+	people, err := newIndex(h, map[string]float64{fieldText: 0, fieldName: 0, fieldContext: 0}, []string{fieldSegment})
+	if err != nil {
+		passages.Close()
+		return nil, fmt.Errorf("index: build: %w", err)
+	}
+	x := &Index{
+		h:        h,
+		passages: passages,
+		people:   people,
+		terms:    passages.Mapping().AnalyzerNamed(analyzerName),
+		words:    passages.Mapping().AnalyzerNamed(queryAnalyzerName),
+	}
+	if x.terms == nil || x.words == nil {
+		x.Close()
+		return nil, fmt.Errorf("index: build: analyzers not registered")
+	}
+	x.vocab = x.newVocabulary(h.Vocabulary)
+	if err := x.fill(); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("index: build: %w", err)
+	}
+	return x, nil
+}
+
+// newIndex makes an empty in-memory scorch index with analysed text fields
+// and keyword fields. Scorch, unlike NewMemOnly, scores with BM25.
+func newIndex(h *content.Hearing, text map[string]float64, keywords []string) (bleve.Index, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalysis(m, h.Vocabulary.Spellings); err != nil {
+		return nil, err
+	}
+	m.ScoringModel = "bm25"
+	doc := bleve.NewDocumentStaticMapping()
+	for name := range text {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = true // locations: highlights and coverage
+		f.DocValues = false
+		doc.AddFieldMappingsAt(name, f)
+	}
+	for _, name := range keywords {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		doc.AddFieldMappingsAt(name, f)
+	}
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = analyzerName
+	return bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+}
+
+// fill indexes everything in one batch per index: without a path scorch
+// never merges segments, and each batch adds one.
+func (x *Index) fill() error {
+	b := x.passages.NewBatch()
+	for _, s := range x.h.Sentences {
+		var credit []string
+		ctx := segmentWords(s.Segment)
+		for _, p := range s.Speakers {
+			credit = append(credit, p.ID)
+			ctx = append(ctx, p.Name, p.Affiliation())
+		}
+		if err := b.Index(sentenceID(s), map[string]interface{}{
+			fieldText:    s.Text,
+			fieldContext: strings.Join(ctx, ". "),
+			fieldCredit:  credit,
+			fieldSegment: s.Segment.ID,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := x.passages.Batch(b); err != nil {
+		return err
+	}
+	b = x.people.NewBatch()
+	for _, p := range x.h.People {
+		var ctx, segs []string
+		for _, r := range p.Roles {
+			ctx = append(ctx, r.Role)
+			ctx = append(ctx, segmentWords(r.Segment)...)
+			segs = append(segs, r.Segment.ID)
+		}
+		if err := b.Index(personID(p), map[string]interface{}{
+			fieldName:    strings.Join(append([]string{p.Name}, p.Aliases...), ". "),
+			fieldText:    strings.Join([]string{p.Title, p.Organization, p.Role}, ". "),
+			fieldContext: strings.Join(ctx, ". "),
+			fieldSegment: segs,
+		}); err != nil {
+			return err
+		}
+	}
+	return x.people.Batch(b)
+}
+
+// segmentWords are the words that name a segment: its title and aliases,
+// and its parent's.
+func segmentWords(s *content.Segment) []string {
+	var out []string
+	for ; s != nil; s = s.Parent {
+		out = append(out, s.Title)
+		out = append(out, s.Aliases...)
+	}
+	return out
+}
+
+func sentenceID(s *content.Sentence) string { return fmt.Sprintf("s%04d", s.Index) }
+func personID(p *content.Person) string     { return "p:" + p.ID }
+
+// Close releases the indexes' resources.
+func (x *Index) Close() error {
+	var err error
+	for _, i := range []bleve.Index{x.passages, x.people} {
+		if i != nil {
+			if e := i.Close(); e != nil && err == nil {
+				err = e
+			}
+		}
+	}
+	return err
+}
+
+// Query is what to search for.
+type Query struct {
+	// Text is the question. Its words are searched with their vocabulary
+	// equivalents; it is never parsed as query syntax.
+	Text string
+	// Credit favours sentences that credit these people (passage searches).
+	Credit []*content.Person
+	// Segments favours sentences of these segments, or people taking part in
+	// them.
+	Segments []*content.Segment
+	// Limit caps the hits; 0 means 10.
+	Limit int
+}
+
+// Hit is one search result.
+type Hit struct {
+	Sentence *content.Sentence // set by Passages
+	Person   *content.Person   // set by People
+	Score    float64
+	// Coverage is the share of the question's topics (words and phrases,
+	// counting their vocabulary equivalents) that the hit matches, from 0 to 1.
+	Coverage float64
+	// Spans are the byte ranges of Sentence.Text that matched, in order.
+	Spans []Span
+}
+
+// Span is a byte range [Start, End) of a text.
+type Span struct{ Start, End int }
+
+// Boosts. Vocabulary equivalents count less than the asker's own words; a
+// sentence's segment and speakers count less than the sentence itself.
+const (
+	boostText      = 1.0
+	boostName      = 1.5
+	boostContext   = 0.35
+	boostPhrase    = 1.5 // a multi-word topic found as a phrase
+	boostExpansion = 0.5
+	boostCredit    = 2.0
+	boostSegment   = 1.0
+	defaultLimit   = 10
+)
+
+// Passages searches the hearing's sentences.
+func (x *Index) Passages(ctx context.Context, q Query) ([]Hit, error) {
+	topics := x.Topics(q.Text)
+	fields := map[string]float64{fieldText: boostText, fieldContext: boostContext}
+	var extra []query.Query
+	for _, p := range q.Credit {
+		extra = append(extra, termQuery(fieldCredit, p.ID, boostCredit))
+	}
+	for _, s := range q.Segments {
+		extra = append(extra, termQuery(fieldSegment, s.ID, boostSegment))
+	}
+	res, err := x.search(ctx, x.passages, topics, fields, extra, q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, dm := range res.Hits {
+		var idx int
+		if _, err := fmt.Sscanf(dm.ID, "s%d", &idx); err != nil || idx >= len(x.h.Sentences) {
+			return nil, fmt.Errorf("index: unknown document %q", dm.ID)
+		}
+		hits = append(hits, Hit{
+			Sentence: x.h.Sentences[idx],
+			Score:    dm.Score,
+			Coverage: coverage(topics, dm.Locations),
+			Spans:    spans(dm.Locations[fieldText]),
+		})
+	}
+	return hits, nil
+}
+
+// People searches the hearing's people by name, title, organisation and role.
+func (x *Index) People(ctx context.Context, q Query) ([]Hit, error) {
+	topics := x.Topics(q.Text)
+	fields := map[string]float64{fieldName: boostName, fieldText: boostText, fieldContext: boostContext}
+	var extra []query.Query
+	for _, s := range q.Segments {
+		extra = append(extra, termQuery(fieldSegment, s.ID, boostSegment))
+	}
+	res, err := x.search(ctx, x.people, topics, fields, extra, q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, dm := range res.Hits {
+		p := x.h.Person(strings.TrimPrefix(dm.ID, "p:"))
+		if p == nil {
+			return nil, fmt.Errorf("index: unknown document %q", dm.ID)
+		}
+		hits = append(hits, Hit{Person: p, Score: dm.Score, Coverage: coverage(topics, dm.Locations)})
+	}
+	return hits, nil
+}
+
+func (x *Index) search(ctx context.Context, idx bleve.Index, topics []Topic, fields map[string]float64, extra []query.Query, limit int) (*bleve.SearchResult, error) {
+	var should []query.Query
+	for _, t := range topics {
+		for field, boost := range fields {
+			should = append(should, t.queries(field, boost)...)
+		}
+	}
+	if len(should) == 0 {
+		return &bleve.SearchResult{}, nil // nothing to look for: no hits
+	}
+	should = append(should, extra...)
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(should...), limit, 0, false)
+	req.IncludeLocations = true
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	return res, nil
+}
+
+func termQuery(field, term string, boost float64) query.Query {
+	q := bleve.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// spans turns a field's term locations into sorted, merged byte ranges.
+func spans(terms search.TermLocationMap) []Span {
+	var out []Span
+	for _, locs := range terms {
+		for _, l := range locs {
+			out = append(out, Span{int(l.Start), int(l.End)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && s.Start <= merged[n-1].End {
+			merged[n-1].End = max(merged[n-1].End, s.End)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// Terms returns the index terms of text: its words folded, spelt one way,
+// stemmed, stop words left out. Comparing two texts' terms tells whether they
+// share words the way a search would.
+func (x *Index) Terms(text string) []string {
+	return x.analyze(x.terms, text)
+}
