@@ -11,6 +11,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -111,7 +112,7 @@ func (x *Index) fill() error {
 	b := x.passages.NewBatch()
 	for _, s := range x.h.Sentences {
 		var credit []string
-		ctx := segmentWords(s.Segment)
+		ctx := append(segmentAliases(s.Segment), creditWords(s)...)
 		for _, p := range s.Speakers {
 			credit = append(credit, p.ID)
 			ctx = append(ctx, p.Name, p.Affiliation())
@@ -132,8 +133,8 @@ func (x *Index) fill() error {
 	for _, p := range x.h.People {
 		var ctx, segs []string
 		for _, r := range p.Roles {
-			ctx = append(ctx, r.Role)
-			ctx = append(ctx, segmentWords(r.Segment)...)
+			ctx = append(ctx, r.Role, r.Segment.Title)
+			ctx = append(ctx, segmentAliases(r.Segment)...)
 			segs = append(segs, r.Segment.ID)
 		}
 		if err := b.Index(personID(p), map[string]interface{}{
@@ -148,13 +149,29 @@ func (x *Index) fill() error {
 	return x.people.Batch(b)
 }
 
-// segmentWords are the words that name a segment: its title and aliases,
-// and its parent's.
-func segmentWords(s *content.Segment) []string {
+// segmentAliases are the other names of a segment and of its parent
+// ("Asia", "Middle East"). Titles are left out: a panel's long title would
+// make every sentence of the panel match its words.
+func segmentAliases(s *content.Segment) []string {
 	var out []string
 	for ; s != nil; s = s.Parent {
-		out = append(out, s.Title)
 		out = append(out, s.Aliases...)
+	}
+	return out
+}
+
+// creditWords name the groups a sentence credits, so that "what did the
+// participants say" finds the statements credited to participants.
+func creditWords(s *content.Sentence) []string {
+	var out []string
+	if s.Participants {
+		out = append(out, "participants from the floor")
+	}
+	for _, p := range s.Speakers {
+		if slices.Contains(s.Segment.Panellists, p) {
+			out = append(out, "panellists")
+			break
+		}
 	}
 	return out
 }
@@ -195,7 +212,9 @@ type Hit struct {
 	Person   *content.Person   // set by People
 	Score    float64
 	// Coverage is the share of the question's topics (words and phrases,
-	// counting their vocabulary equivalents) that the hit matches, from 0 to 1.
+	// counting their vocabulary equivalents) that the hit matches, from 0 to
+	// 1. A topic matched only in a sentence's context (its segment's other
+	// names, its speakers) counts half.
 	Coverage float64
 	// Spans are the byte ranges of Sentence.Text that matched, in order.
 	Spans []Span
@@ -241,7 +260,7 @@ func (x *Index) Passages(ctx context.Context, q Query) ([]Hit, error) {
 		hits = append(hits, Hit{
 			Sentence: x.h.Sentences[idx],
 			Score:    dm.Score,
-			Coverage: coverage(topics, dm.Locations),
+			Coverage: coverage(topics, dm.Locations, fieldContext),
 			Spans:    spans(dm.Locations[fieldText]),
 		})
 	}
@@ -266,7 +285,7 @@ func (x *Index) People(ctx context.Context, q Query) ([]Hit, error) {
 		if p == nil {
 			return nil, fmt.Errorf("index: unknown document %q", dm.ID)
 		}
-		hits = append(hits, Hit{Person: p, Score: dm.Score, Coverage: coverage(topics, dm.Locations)})
+		hits = append(hits, Hit{Person: p, Score: dm.Score, Coverage: coverage(topics, dm.Locations, fieldContext)})
 	}
 	return hits, nil
 }

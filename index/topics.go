@@ -162,10 +162,9 @@ func (t Topic) queries(field string, boost float64) []query.Query {
 	case 1:
 		out = append(out, termQuery(field, t.Terms[0], boost))
 	default:
+		// A phrase of the vocabulary: its words apart are other things
+		// ("people" in "people smugglers"); its equivalents stand in for it.
 		out = append(out, phraseQuery(field, t.Text, boost*boostPhrase))
-		for _, term := range t.Terms {
-			out = append(out, termQuery(field, term, boost/float64(len(t.Terms))))
-		}
 	}
 	for _, e := range t.Equivalents {
 		switch len(e.Terms) {
@@ -190,34 +189,51 @@ func phraseQuery(field, text string, boost float64) query.Query {
 }
 
 // coverage is the share of topics whose terms, or one equivalent's terms,
-// all occur among the hit's matched terms.
-func coverage(topics []Topic, locs search.FieldTermLocationMap) float64 {
+// all occur among the hit's matched terms; a topic matched only in the
+// weak field counts half.
+func coverage(topics []Topic, locs search.FieldTermLocationMap, weak string) float64 {
 	if len(topics) == 0 {
 		return 0
 	}
-	matched := map[string]bool{}
-	for _, terms := range locs {
+	strong, all := map[string]bool{}, map[string]bool{}
+	for field, terms := range locs {
 		for term := range terms {
-			matched[term] = true
+			all[term] = true
+			if field != weak {
+				strong[term] = true
+			}
 		}
 	}
+	var sum float64
+	for _, t := range topics {
+		switch {
+		case t.matches(strong):
+			sum++
+		case t.matches(all):
+			sum += 0.5
+		}
+	}
+	return sum / float64(len(topics))
+}
+
+// matches reports whether the topic's terms, or one equivalent's terms, are
+// all among matched.
+func (t Topic) matches(matched map[string]bool) bool {
 	all := func(terms []string) bool {
-		for _, t := range terms {
-			if !matched[t] {
+		for _, term := range terms {
+			if !matched[term] {
 				return false
 			}
 		}
 		return len(terms) > 0
 	}
-	covered := 0
-	for _, t := range topics {
-		ok := all(t.Terms)
-		for _, e := range t.Equivalents {
-			ok = ok || all(e.Terms)
-		}
-		if ok {
-			covered++
+	if all(t.Terms) {
+		return true
+	}
+	for _, e := range t.Equivalents {
+		if all(e.Terms) {
+			return true
 		}
 	}
-	return float64(covered) / float64(len(topics))
+	return false
 }

@@ -88,7 +88,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	}
 	words := fold(q)
 	people, rest := e.mentions(words)
-	segments := e.segments(words)
+	segments, topical := e.segments(words)
 	r := Response{Question: q}
 
 	if e.isPersonQuestion(words, people, rest) {
@@ -102,7 +102,9 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 			return r, nil
 		}
 	}
-	excerpts, err := e.passages(ctx, q, people, segments)
+	// The words that named a segment have done their work: searching them
+	// too would favour sentences that repeat "the first panel".
+	excerpts, err := e.passages(ctx, strings.Join(topical, " "), people, segments)
 	if err != nil {
 		return r, err
 	}
@@ -126,6 +128,10 @@ func (e *Engine) passages(ctx context.Context, q string, people []*content.Perso
 		return nil, fmt.Errorf("answer: %w", err)
 	}
 	hits = slices.DeleteFunc(hits, func(h index.Hit) bool { return h.Coverage < minCoverage })
+	if len(hits) == 0 && len(segments) > 0 && len(e.x.Topics(q)) == 0 {
+		return e.segmentExcerpts(segments), nil // "what was said in the opening?"
+	}
+	rank(hits)
 	if len(people) > 0 {
 		hits = preferring(hits, func(h index.Hit) bool {
 			return slices.ContainsFunc(people, h.Sentence.Credits)
@@ -147,6 +153,62 @@ func (e *Engine) passages(ctx context.Context, q string, people []*content.Perso
 		}
 	}
 	return out, nil
+}
+
+// segmentExcerpts quotes what the segments said: their statements in order,
+// or their first sentences when they credit no one.
+func (e *Engine) segmentExcerpts(segments []*content.Segment) []Excerpt {
+	var out []Excerpt
+	for _, seg := range segments {
+		var picked []*content.Sentence
+		for _, s := range seg.Sentences {
+			if s.Kind == content.Statement {
+				picked = append(picked, s)
+			}
+		}
+		if len(picked) == 0 {
+			picked = seg.Sentences
+		}
+		for _, s := range picked {
+			x := e.excerpt(s, nil)
+			if len(out) < MaxExcerpts && !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// kindWeight scales a sentence's score by what it is: people ask what was
+// said, so statements and narrative come before sentences that only
+// introduce people or title the summary.
+var kindWeight = map[content.Kind]float64{
+	content.Statement: 1, content.Narrative: 1, content.Introduction: 0.6, content.Heading: 0.8,
+}
+
+// rank orders hits by the share of the question they cover, then by score
+// weighted by the sentence's kind. Coverage comes first: a sentence that
+// answers every part of the question beats one that repeats a part often.
+func rank(hits []index.Hit) {
+	for i := range hits {
+		hits[i].Score *= kindWeight[hits[i].Sentence.Kind]
+	}
+	slices.SortStableFunc(hits, func(a, b index.Hit) int {
+		if a.Coverage != b.Coverage {
+			return cmpDesc(a.Coverage, b.Coverage)
+		}
+		return cmpDesc(a.Score, b.Score)
+	})
+}
+
+func cmpDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
 }
 
 // preferring moves the hits that satisfy ok to the front, if there are any,

@@ -19,7 +19,6 @@ var (
 	slackLink = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
 	// Emoji codes such as :wave: or :+1: and skin tones (::skin-tone-2:).
 	emojiCode = regexp.MustCompile(`:[a-z0-9_+\-]+:(?::skin-tone-\d:)?`)
-	spaces    = regexp.MustCompile(`\s+`)
 )
 
 // Normalize turns what a person typed, in Slack or a terminal, into the
@@ -32,15 +31,11 @@ func Normalize(s string) string {
 	s = slackLink.ReplaceAllStringFunc(s, func(m string) string {
 		parts := slackLink.FindStringSubmatch(m)
 		target, label := parts[1], parts[2]
-		switch {
-		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "!"):
-			return " " // mentions of users and broadcasts carry no question
-		case label != "":
-			return " " + strings.TrimPrefix(label, "@") + " "
-		case strings.HasPrefix(target, "#"):
-			return " "
+
+		if label != "" && !strings.ContainsAny(target[:min(1, len(target))], "@!#") {
+			return " " + label + " " // a link's label is what the person wrote
 		}
-		return " " // a bare URL
+		return " " // mentions, channels, broadcasts and bare URLs carry no question
 	})
 	s = html.UnescapeString(s) // Slack sends &amp; &lt; &gt;
 	s = emojiCode.ReplaceAllString(s, " ")
@@ -52,7 +47,7 @@ func Normalize(s string) string {
 		return r
 	}, s)
 	s = norm.NFC.String(s)
-	s = strings.TrimSpace(spaces.ReplaceAllString(s, " "))
+	s = strings.Join(strings.Fields(s), " ") // every Unicode space, not only ASCII
 	if r := []rune(s); len(r) > MaxQuestion {
 		s = strings.TrimSpace(string(r[:MaxQuestion]))
 	}

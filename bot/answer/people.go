@@ -75,18 +75,27 @@ var (
 	ordinals = map[string]int{"first": 1, "1st": 1, "one": 1, "1": 1, "i": 1,
 		"second": 2, "2nd": 2, "two": 2, "2": 2, "ii": 2,
 		"third": 3, "3rd": 3, "three": 3, "3": 3, "iii": 3}
+	// words that refer to a panel without its number
+	panelWords = []string{"panel", "panels", "panellists", "panelists", "panellist", "panelist"}
+	// words that refer to a segment by its kind
+	kindWords = map[string][]string{"opening": {"opening", "opened"}, "closing": {"closing"}}
 	// generic words that every panel title shares and that pick no panel
 	panelFiller = []string{"panel", "migrat", "migrant", "discuss"}
 )
 
-// segments returns the segments the words refer to: "the first panel",
-// "panel 2", "the opening", "the interactive segment", a region ("Asia"),
-// or "the panel on regional perspectives".
-func (e *Engine) segments(words []string) []*content.Segment {
-	var out []*content.Segment
+// segments returns the segments the words refer to explicitly: "the first
+// panel", "panel 2", "the opening", "the interactive segment", a region
+// ("Asia"); and the words that are left when those references are taken out.
+func (e *Engine) segments(words []string) (segs []*content.Segment, rest []string) {
+	used := make([]bool, len(words))
+	use := func(from, to int) {
+		for i := from; i < to; i++ {
+			used[i] = true
+		}
+	}
 	add := func(s *content.Segment) {
-		if s != nil && !slices.Contains(out, s) {
-			out = append(out, s)
+		if s != nil && !slices.Contains(segs, s) {
+			segs = append(segs, s)
 		}
 	}
 	var panel *content.Segment
@@ -94,36 +103,48 @@ func (e *Engine) segments(words []string) []*content.Segment {
 		if w != "panel" && w != "panels" {
 			continue
 		}
-		if i > 0 && ordinals[words[i-1]] > 0 {
+		switch {
+		case i > 0 && ordinals[words[i-1]] > 0:
 			panel = e.h.Panel(ordinals[words[i-1]])
-		} else if i > 0 && words[i-1] == "last" {
+			use(i-1, i+1)
+		case i > 0 && words[i-1] == "last":
 			panel = e.lastPanel()
-		} else if i+1 < len(words) && ordinals[words[i+1]] > 0 {
+			use(i-1, i+1)
+		case i+1 < len(words) && ordinals[words[i+1]] > 0:
 			panel = e.h.Panel(ordinals[words[i+1]])
+			use(i, i+2)
 		}
-	}
-	if panel == nil && (slices.Contains(words, "panel") || slices.Contains(words, "panels")) {
-		panel = e.panelByTopic(strings.Join(words, " "))
 	}
 	for _, s := range e.h.Segments {
-		switch {
-		case s.Kind == "interactive" && slices.Contains(words, "interactive"):
-			if panel == nil || s.Parent == panel {
+		for i, w := range words {
+			switch {
+			case s.Kind == "interactive" && w == "interactive" && (panel == nil || s.Parent == panel):
 				add(s)
+				use(i, i+1)
+			case slices.Contains(kindWords[s.Kind], w):
+				add(s)
+				use(i, i+1)
 			}
-		case (s.Kind == "opening" || s.Kind == "closing") && slices.Contains(words, s.Kind):
-			add(s)
 		}
 		for _, a := range s.Aliases {
-			if f := fold(a); len(f) > 0 && containsSeq(words, f) {
-				add(s)
+			f := fold(a)
+			for i := range words {
+				if len(f) > 0 && hasPrefix(words[i:], f) {
+					add(s)
+					use(i, i+len(f))
+				}
 			}
 		}
 	}
-	if len(out) == 0 {
+	if len(segs) == 0 {
 		add(panel)
 	}
-	return out
+	for i, w := range words {
+		if !used[i] {
+			rest = append(rest, w)
+		}
+	}
+	return segs, rest
 }
 
 func (e *Engine) lastPanel() *content.Segment {
@@ -212,6 +233,12 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 func (e *Engine) personCards(ctx context.Context, q string, words []string, people []*content.Person, segments []*content.Segment) ([]Card, error) {
 	if len(people) > 0 {
 		return e.cards(people), nil
+	}
+	if len(segments) == 0 && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(panelWords, w) }) {
+		// "the panel on regional perspectives"
+		if p := e.panelByTopic(q); p != nil {
+			segments = []*content.Segment{p}
+		}
 	}
 	if len(segments) > 0 {
 		var found []*content.Person

@@ -1,0 +1,203 @@
+package answer
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// evalRow is one question of an evaluation set, in the format of the shared
+// development set (eval-dev.jsonl).
+type evalRow struct {
+	ID         string   `json:"id"`
+	Q          string   `json:"q"`
+	Kind       string   `json:"kind"` // person, passage or none
+	Expect     []string `json:"expect"`
+	Speaker    string   `json:"speaker"`
+	Paraphrase bool     `json:"paraphrase"`
+}
+
+// figures are the scorer's figures (../shared/hearing/score.py), in percent.
+type figures struct {
+	top1, top3, paraphraseTop3, abstain, speaker, verbatim float64
+}
+
+var scoreSpace = regexp.MustCompile(`\s+`)
+
+// scoreNorm is score.py's norm: NFC, no emphasis markup, straight quotes,
+// single spaces, lower case.
+func scoreNorm(s string) string {
+	s = strings.ReplaceAll(norm.NFC.String(s), "**", "")
+	s = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u201c", `"`, "\u201d", `"`).Replace(s)
+	return strings.ToLower(strings.TrimSpace(scoreSpace.ReplaceAllString(s, " ")))
+}
+
+func loadEval(t *testing.T, path string) []evalRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []evalRow
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var r evalRow
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// score answers every row through the JSON protocol, as score.py does, and
+// returns the figures and the misses.
+func score(t *testing.T, e *Engine, rows []evalRow) (figures, []string) {
+	t.Helper()
+	source := scoreNorm(e.Hearing().Source)
+	var answerable, top1, top3, paraN, paraTop3, unans, abst, spkN, spkOK, excerpts, verbatim float64
+	var misses []string
+	for _, row := range rows {
+		r, err := e.Ask(context.Background(), row.Q)
+		if err != nil {
+			t.Fatalf("%s: %v", row.ID, err)
+		}
+		b, _ := json.Marshal(r)
+		var out struct {
+			Answers []struct {
+				Excerpt  string   `json:"excerpt"`
+				Speakers []string `json:"speakers"`
+			} `json:"answers"`
+			People []struct {
+				Name string `json:"name"`
+			} `json:"people"`
+		}
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range out.Answers {
+			excerpts++
+			if a.Excerpt != "" && strings.Contains(source, scoreNorm(a.Excerpt)) {
+				verbatim++
+			}
+		}
+		if row.Kind == "none" {
+			unans++
+			if len(out.Answers) == 0 && len(out.People) == 0 {
+				abst++
+			} else {
+				misses = append(misses, row.ID+" should abstain: "+row.Q)
+			}
+			continue
+		}
+		answerable++
+		hit := func(text string) bool {
+			return slices.ContainsFunc(row.Expect, func(e string) bool { return strings.Contains(scoreNorm(text), scoreNorm(e)) })
+		}
+		var ranked []string
+		first := ""
+		if row.Kind == "person" {
+			for i := range 3 {
+				if i < len(out.People) {
+					ranked = append(ranked, out.People[i].Name)
+				}
+				if i < len(out.Answers) {
+					ranked = append(ranked, out.Answers[i].Excerpt)
+				}
+			}
+			if len(out.People) > 0 {
+				first = out.People[0].Name
+			} else if len(out.Answers) > 0 {
+				first = out.Answers[0].Excerpt
+			}
+		} else {
+			for i := range min(3, len(out.Answers)) {
+				ranked = append(ranked, out.Answers[i].Excerpt)
+			}
+			if len(ranked) > 0 {
+				first = ranked[0]
+			}
+		}
+		if row.Paraphrase {
+			paraN++
+		}
+		if hit(first) {
+			top1++
+		} else {
+			misses = append(misses, row.ID+" not first: "+row.Q)
+		}
+		if slices.ContainsFunc(ranked, hit) {
+			top3++
+			if row.Paraphrase {
+				paraTop3++
+			}
+		} else {
+			misses = append(misses, row.ID+" missed: "+row.Q)
+		}
+		if row.Speaker != "" {
+			spkN++
+			i := slices.IndexFunc(out.Answers[:min(3, len(out.Answers))], func(a struct {
+				Excerpt  string   `json:"excerpt"`
+				Speakers []string `json:"speakers"`
+			}) bool {
+				return hit(a.Excerpt)
+			})
+			if i >= 0 && slices.Contains(out.Answers[i].Speakers, row.Speaker) {
+				spkOK++
+			} else {
+				misses = append(misses, row.ID+" speaker not credited: "+row.Speaker)
+			}
+		}
+	}
+	pct := func(a, b float64) float64 {
+		if b == 0 {
+			return 100
+		}
+		return 100 * a / b
+	}
+	return figures{
+		top1: pct(top1, answerable), top3: pct(top3, answerable), paraphraseTop3: pct(paraTop3, paraN),
+		abstain: pct(abst, unans), speaker: pct(spkOK, spkN), verbatim: pct(verbatim, excerpts),
+	}, misses
+}
+
+// TestEval asserts the evaluation figures as floors: the shared development
+// set (a copy of ../shared/hearing/eval-dev.jsonl) and the team's own
+// questions, written apart from the development set.
+func TestEval(t *testing.T) {
+	e := engine(t)
+	floors := figures{top1: 90, top3: 97, paraphraseTop3: 85, abstain: 100, speaker: 100, verbatim: 100}
+	for _, set := range []string{"testdata/eval-dev.jsonl", "testdata/eval-team.jsonl"} {
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(set, "testdata/"), ".jsonl"), func(t *testing.T) {
+			got, misses := score(t, e, loadEval(t, set))
+			t.Logf("top1=%.1f%% top3=%.1f%% paraphrase_top3=%.1f%% abstain=%.1f%% speaker=%.1f%% verbatim=%.1f%%",
+				got.top1, got.top3, got.paraphraseTop3, got.abstain, got.speaker, got.verbatim)
+			for _, m := range misses {
+				t.Log(m)
+			}
+			for _, f := range []struct {
+				name       string
+				got, floor float64
+			}{
+				{"top1", got.top1, floors.top1}, {"top3", got.top3, floors.top3},
+				{"paraphrase top3", got.paraphraseTop3, floors.paraphraseTop3}, {"abstain", got.abstain, floors.abstain},
+				{"speaker", got.speaker, floors.speaker}, {"verbatim", got.verbatim, floors.verbatim},
+			} {
+				if f.got < f.floor {
+					t.Errorf("%s = %.1f%%, below the floor of %.0f%%", f.name, f.got, f.floor)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,155 @@
+package content
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestDefaultValidates(t *testing.T) {
+	h := Default()
+	if got, want := len(h.Segments), 12; got != want {
+		t.Errorf("segments = %d, want %d", got, want)
+	}
+	if got, want := len(h.People), 22; got != want {
+		t.Errorf("people = %d, want %d", got, want)
+	}
+	var joined []string
+	for _, s := range h.Sentences {
+		joined = append(joined, s.Text)
+		if h.Text[s.Start:s.Start+len(s.Text)] != s.Text {
+			t.Errorf("sentence %d: Start %d does not point at its text", s.Index, s.Start)
+		}
+	}
+	if strings.Join(joined, " ") != h.Text {
+		t.Error("the sentences, joined, are not the summary's plain text")
+	}
+	if h.Date.Format("2006-01-02") != "2017-10-11" {
+		t.Errorf("date = %v", h.Date)
+	}
+}
+
+// The summary's details that are easy to get wrong.
+func TestPeopleAsTheSummaryGivesThem(t *testing.T) {
+	h := Default()
+	for _, tc := range []struct{ id, name, honorific, title, org string }{
+		{"miroslav-lajcak", "Miroslav Lajčák", "H.E. Mr.", "President of the General Assembly", ""},
+		{"milka-isinta", "Milka Isinta", "Ms.", "", "Pan-African Network in Defence of Migrant Rights"},
+		{"rafeek-azeez", "Rafeek Azeez", "Mr.", "Executive Director", "Migrant Forum in Asia"}, // split across a paragraph break
+		{"lizeth-lema", "Lizeth Lema", "Ms.", "Regional Advocacy Coordinator", "Asylum Access Latin America"},
+		{"john-murray", "John Murray", "Mr.", "Marine Director", "International Chamber of Shipping"},
+		{"murtaza-khan", "Murtaza Khan", "Mr.", "Partner", "Fragomen LLC"},
+		{"juan-jose-gomez-camacho", "Juan José Gómez Camacho", "H.E. Mr.", "Permanent Representative of Mexico to the United Nations", ""},
+		{"jochem-de-boer", "Jochem de Boer", "Mr.", "Global Public Affairs Manager", "World Employment Confederation"},
+	} {
+		p := h.Person(tc.id)
+		if p == nil {
+			t.Errorf("%s: missing", tc.id)
+			continue
+		}
+		got := [4]string{p.Name, p.Honorific, p.Title, p.Organization}
+		if want := [4]string{tc.name, tc.honorific, tc.title, tc.org}; got != want {
+			t.Errorf("%s = %q, want %q", tc.id, got, want)
+		}
+	}
+	// The third panel's regional groups.
+	for seg, want := range map[string][]string{
+		"panel-3-americas":         {"shannon-lederer", "lizeth-lema"},
+		"panel-3-africa-europe":    {"milka-isinta", "michele-levoy", "john-murray"},
+		"panel-3-asia-middle-east": {"rafeek-azeez", "roula-hamati", "murtaza-khan"},
+	} {
+		var got []string
+		for _, p := range h.Segment(seg).Panellists {
+			got = append(got, p.ID)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s panellists = %v, want %v", seg, got, want)
+		}
+	}
+}
+
+// broken returns a copy of the embedded content folder with one file edited.
+func broken(t *testing.T, file, old, new string) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	for _, name := range []string{HearingFile, VocabularyFile, "summary.txt"} {
+		data, err := fs.ReadFile(embedded, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == file {
+			if !strings.Contains(string(data), old) {
+				t.Fatalf("%s does not hold %q", file, old)
+			}
+			data = []byte(strings.Replace(string(data), old, new, 1))
+		}
+		m[name] = &fstest.MapFile{Data: data}
+	}
+	return m
+}
+
+func TestLoadRejectsBrokenContent(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, old, new, want string
+	}{
+		{"changed word in a sentence", HearingFile, "emphasized the strength in diversity", "emphasised the strength in diversity",
+			"segment opening, sentence 1: not the summary's next sentence"},
+		{"changed word in the summary", "summary.txt", "Grey economy creates demand", "Gray economy creates demand",
+			"segment panel-2, sentence 4: not the summary's next sentence"},
+		{"sentence left out", HearingFile, "      - text: \"Both push and pull factors would have to be addressed to reduce irregular migration.\"\n        credit: [panellists, participants]\n", "",
+			"segment panel-3-americas, sentence 3: not the summary's next sentence"},
+		{"last sentence left out", HearingFile, "      - text: \"In his closing remarks, the President of the General Assembly noted the importance of hearing the realities on the ground, and the need to agree on Global Compact that is universal, but takes into account the best practices and specific challenges experienced in different parts of the world.\"\n        credit: [miroslav-lajcak]\n", "",
+			"the summary goes on past the last sentence: In his closing remarks"},
+		{"unknown person credited", HearingFile, "credit: [louise-arbour]", "credit: [louise-arbor]",
+			`unknown person "louise-arbor"`},
+		{"unknown moderator", HearingFile, "moderator: ilias-chatzis", "moderator: ilias",
+			`segments[2] (panel-1): moderator: unknown person "ilias"`},
+		{"panellists credited where there are none", HearingFile, "credit: [participants]", "credit: [panellists]",
+			"credits panellists, but segment panel-1-interactive has none"},
+		{"a name not in the summary", HearingFile, "name: Claire Falconer", "name: Clare Falconer",
+			`name "Clare Falconer" does not appear in the summary`},
+		{"an organisation not in the summary", HearingFile, "organization: Fragomen LLC", "organization: Fragomen Inc",
+			`organization "Fragomen Inc" does not appear in the summary`},
+		{"duplicate person id", HearingFile, "id: kate-sheill", "id: claire-falconer",
+			`id "claire-falconer" is used twice`},
+		{"unknown segment kind", HearingFile, "kind: closing", "kind: farewell",
+			`kind "farewell" is not one of`},
+		{"unknown sentence kind", HearingFile, "{kind: heading, text: \"11 October 2017\"}", "{kind: title, text: \"11 October 2017\"}",
+			`kind "title" is not one of`},
+		{"credit on an introduction", HearingFile, "      - kind: introduction\n        text: \"Panellists were", "      - kind: introduction\n        credit: [panellists]\n        text: \"Panellists were",
+			"a introduction credits no one"},
+		{"unknown field", HearingFile, "honorific: Ms.\n    title: Legal Director", "honorific: Ms.\n    titel: Legal Director",
+			"field titel not found"},
+		{"bad date", HearingFile, "date: 2017-10-11", "date: 11/10/2017", "hearing.date"},
+		{"one-member synonym group", VocabularyFile, "  - [ILO, International Labour Organization]", "  - [ILO]",
+			"a group needs at least two members"},
+		{"multi-word spelling", VocabularyFile, "  labour: labor", "  labour market: labor market",
+			"both sides must be single words"},
+		{"extra text at the end of the summary", "summary.txt", "different parts of the world.", "different parts of the world. And more.",
+			"the summary goes on past the last sentence: And more."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(broken(t, tc.file, tc.old, tc.new))
+			if err == nil {
+				t.Fatal("loaded without error")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error does not mention %q:\n%v", tc.want, err)
+			}
+		})
+	}
+}
+
+func TestLoadDirMissing(t *testing.T) {
+	if _, err := LoadDir(t.TempDir() + "/nope"); err == nil {
+		t.Error("LoadDir of a missing folder: no error")
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	got := PlainText("\n\n**Title**\n\nA  line,\n\nsplit.  ")
+	if want := "Title A line, split."; got != want {
+		t.Errorf("PlainText = %q, want %q", got, want)
+	}
+}
