@@ -96,6 +96,9 @@ type Role struct {
 type Vocabulary struct {
 	// Spellings maps a variant spelling (British) to the indexed form.
 	Spellings map[string]string
+	// Stems gives words a fixed index term that is not stemmed, for words
+	// the stemmer would confuse with others.
+	Stems map[string]string
 	// Synonyms are groups of interchangeable words and phrases.
 	Synonyms [][]string
 	// Questions maps a question word ("where") to words that answer it.

@@ -129,6 +129,7 @@ type sentenceFile struct {
 
 type vocabularyFile struct {
 	Spellings map[string]string   `yaml:"spellings"`
+	Stems     map[string]string   `yaml:"stems"`
 	Synonyms  [][]string          `yaml:"synonyms"`
 	Questions map[string][]string `yaml:"questions"`
 	Ignore    []string            `yaml:"ignore"`
@@ -392,10 +393,12 @@ func (b *builder) roles(h *Hearing) {
 }
 
 func (b *builder) vocabulary() Vocabulary {
-	v := Vocabulary{Spellings: b.vocab.Spellings, Questions: b.vocab.Questions, Ignore: b.vocab.Ignore}
-	for from, to := range v.Spellings {
-		if strings.ContainsAny(from, " \t") || strings.ContainsAny(to, " \t") || from == "" || to == "" {
-			b.errorf("%s: spellings: %q -> %q: both sides must be single words", VocabularyFile, from, to)
+	v := Vocabulary{Spellings: b.vocab.Spellings, Stems: b.vocab.Stems, Questions: b.vocab.Questions, Ignore: b.vocab.Ignore}
+	for section, m := range map[string]map[string]string{"spellings": v.Spellings, "stems": v.Stems} {
+		for from, to := range m {
+			if strings.ContainsAny(from, " \t") || strings.ContainsAny(to, " \t") || from == "" || to == "" {
+				b.errorf("%s: %s: %q -> %q: both sides must be single words", VocabularyFile, section, from, to)
+			}
 		}
 	}
 	for i, g := range b.vocab.Synonyms {

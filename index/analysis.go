@@ -16,6 +16,8 @@ import (
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"hearingbot/content"
 )
 
 // Analyzer and token filter names registered with Bleve.
@@ -87,25 +89,42 @@ func isASCII(b []byte) bool {
 }
 
 // spellingFilter replaces variant spellings ("labour") with the indexed form
-// ("labor") before stemming, so both spellings are one term.
-type spellingFilter map[string]string
+// ("labor") before stemming, so both spellings are one term; and gives words
+// the stemmer would confuse with others ("regularization" and "regular")
+// a fixed term that it leaves alone.
+type spellingFilter struct {
+	spellings map[string]string
+	stems     map[string]string
+}
 
 func newSpellingFilter(config map[string]interface{}, _ *registry.Cache) (analysis.TokenFilter, error) {
 	f := spellingFilter{}
-	raw, _ := config["spellings"].(map[string]interface{})
+	var err error
+	if f.spellings, err = foldedMap(config, "spellings"); err == nil {
+		f.stems, err = foldedMap(config, "stems")
+	}
+	return f, err
+}
+
+func foldedMap(config map[string]interface{}, key string) (map[string]string, error) {
+	out := map[string]string{}
+	raw, _ := config[key].(map[string]interface{})
 	for from, to := range raw {
 		s, ok := to.(string)
 		if !ok {
-			return nil, fmt.Errorf("index: spelling %q: not a string", from)
+			return nil, fmt.Errorf("index: %s %q: not a string", key, from)
 		}
-		f[Fold(from)] = Fold(s)
+		out[Fold(from)] = Fold(s)
 	}
-	return f, nil
+	return out, nil
 }
 
 func (f spellingFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range in {
-		if to, ok := f[string(tok.Term)]; ok {
+		if to, ok := f.stems[string(tok.Term)]; ok {
+			tok.Term = []byte(to)
+			tok.KeyWord = true // the stemmer skips it
+		} else if to, ok := f.spellings[string(tok.Term)]; ok {
 			tok.Term = []byte(to)
 		}
 	}
@@ -113,13 +132,16 @@ func (f spellingFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 }
 
 // addAnalysis registers the hearing's analyzers on m.
-func addAnalysis(m *mapping.IndexMappingImpl, spellings map[string]string) error {
-	raw := map[string]interface{}{}
-	for from, to := range spellings {
-		raw[from] = to
+func addAnalysis(m *mapping.IndexMappingImpl, v content.Vocabulary) error {
+	asConfig := func(in map[string]string) map[string]interface{} {
+		out := map[string]interface{}{}
+		for from, to := range in {
+			out[from] = to
+		}
+		return out
 	}
 	if err := m.AddCustomTokenFilter(spellingFilterName, map[string]interface{}{
-		"type": spellingFilterType, "spellings": raw,
+		"type": spellingFilterType, "spellings": asConfig(v.Spellings), "stems": asConfig(v.Stems),
 	}); err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func Build(h *content.Hearing) (*Index, error) {
 // and keyword fields. Scorch, unlike NewMemOnly, scores with BM25.
 func newIndex(h *content.Hearing, text map[string]float64, keywords []string) (bleve.Index, error) {
 	m := bleve.NewIndexMapping()
-	if err := addAnalysis(m, h.Vocabulary.Spellings); err != nil {
+	if err := addAnalysis(m, h.Vocabulary); err != nil {
 		return nil, err
 	}
 	m.ScoringModel = "bm25"

@@ -18,27 +18,56 @@ func fold(s string) []string {
 	})
 }
 
-// name is one way of writing a person's name: full name, surname or alias.
+// name is one way of writing a person's name (full name, surname, alias)
+// or their organisation's (full name, acronym), and the people it names.
 type name struct {
 	words  []string
-	person *content.Person
+	people []*content.Person
 }
 
-// names lists every form of every person's name, longest first, so that
-// "Gómez Camacho" wins over "Camacho".
+// names lists every form of every person's name and organisation, longest
+// first, so that "Gómez Camacho" wins over "Camacho".
 func names(h *content.Hearing) []name {
-	var out []name
+	byForm := map[string]*name{}
+	var order []string
+	add := func(form string, p *content.Person) {
+		words := fold(form)
+		if len(words) == 0 {
+			return
+		}
+		key := strings.Join(words, " ")
+		n, ok := byForm[key]
+		if !ok {
+			n = &name{words: words}
+			byForm[key] = n
+			order = append(order, key)
+		}
+		if !slices.Contains(n.people, p) {
+			n.people = append(n.people, p)
+		}
+	}
 	for _, p := range h.People {
 		full := fold(p.Name)
-		forms := [][]string{full, full[len(full)-1:]}
+		add(p.Name, p)
+		add(full[len(full)-1], p) // surname
 		for _, a := range p.Aliases {
-			forms = append(forms, fold(a))
+			add(a, p)
 		}
-		for _, f := range forms {
-			if len(f) > 0 {
-				out = append(out, name{f, p})
+		if p.Organization == "" {
+			continue
+		}
+		add(p.Organization, p)
+		for _, group := range h.Vocabulary.Synonyms { // its acronym: "ILO"
+			if slices.ContainsFunc(group, func(m string) bool { return index.Fold(m) == index.Fold(p.Organization) }) {
+				for _, m := range group {
+					add(m, p)
+				}
 			}
 		}
+	}
+	out := make([]name, len(order))
+	for i, key := range order {
+		out[i] = *byForm[key]
 	}
 	slices.SortStableFunc(out, func(a, b name) int { return len(b.words) - len(a.words) })
 	return out
@@ -51,8 +80,10 @@ func (e *Engine) mentions(words []string) (people []*content.Person, rest []stri
 		n := 0
 		for _, nm := range e.names {
 			if hasPrefix(words[i:], nm.words) {
-				if !slices.Contains(people, nm.person) {
-					people = append(people, nm.person)
+				for _, p := range nm.people {
+					if !slices.Contains(people, p) {
+						people = append(people, p)
+					}
 				}
 				n = len(nm.words)
 				break
