@@ -111,10 +111,6 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	r.Excerpts = excerpts
 	if len(excerpts) == 0 {
 		r.Suggestions = e.Suggestions()
-		return r, nil
-	}
-	for _, p := range people {
-		r.People = append(r.People, e.card(p))
 	}
 	return r, nil
 }
@@ -320,7 +316,7 @@ func (e *Engine) Suggestions() []string {
 	}
 	for _, s := range e.h.Segments {
 		if len(s.Panellists) > 0 && s.Moderator != nil {
-			out = append(out, "Who moderated "+strings.ToLower(s.Title[:1])+s.Title[1:]+"?")
+			out = append(out, fmt.Sprintf("Who moderated panel %d?", s.Number))
 			break
 		}
 	}

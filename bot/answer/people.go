@@ -250,6 +250,9 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 			return true
 		}
 	}
+	if words[len(words)-1] == "do" { // "what does Milka Isinta do?"
+		return true
+	}
 	for _, w := range rest {
 		if !slices.Contains(bareExtra, w) {
 			return false

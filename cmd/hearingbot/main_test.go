@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs the command line as main does, with the environment set by t.
+func runMain(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(context.Background(), args, Streams{In: strings.NewReader(stdin), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"ask"},
+		{"ask", "   "},
+		{"ask", "--nope", "x"},
+		{"who"},
+		{"panels", "extra"},
+		{"who", "--json", "lajcak"},
+		{"check", "a", "b"},
+	} {
+		code, stdout, stderr := runMain(t, "", args...)
+		if code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
+		}
+		if stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "hearingbot: ") {
+			t.Errorf("%q: want one line on stderr, got stdout %q stderr %q", args, stdout, stderr)
+		}
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	code, stdout, stderr := runMain(t, "", "ask", "Who moderated the first panel?", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r struct {
+		Question string `json:"question"`
+		Answers  []struct {
+			Excerpt  string   `json:"excerpt"`
+			Section  string   `json:"section"`
+			Speakers []string `json:"speakers"`
+		} `json:"answers"`
+		People []struct {
+			Name     string   `json:"name"`
+			Sections []string `json:"sections"`
+		} `json:"people"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if len(r.People) == 0 || r.People[0].Name != "Ilias Chatzis" || r.People[0].Sections[0] != "panel-1" {
+		t.Errorf("people = %+v", r.People)
+	}
+	if r.Answers == nil || r.Answers[0].Speakers == nil {
+		t.Error("answers and speakers must be arrays, never null")
+	}
+}
+
+// The line protocol: one JSON object per input line, in order, even for
+// empty lines and questions the summary does not cover.
+func TestAskLines(t *testing.T) {
+	in := "lajcak\n\nHow do I bake sourdough bread?\n<@U1> labour inspection\n"
+	code, stdout, stderr := runMain(t, in, "ask", "--json", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got []string
+	sc := bufio.NewScanner(strings.NewReader(stdout))
+	for sc.Scan() {
+		var r struct {
+			Question  string `json:"question"`
+			Abstained bool   `json:"abstained"`
+			Error     string `json:"error"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("%v: %s", err, sc.Text())
+		}
+		got = append(got, r.Question+"|"+map[bool]string{true: "abstained"}[r.Abstained]+"|"+r.Error)
+	}
+	want := []string{"lajcak||", "|abstained|answer: empty question", "How do I bake sourdough bread?|abstained|", "labour inspection||"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestCheck(t *testing.T) {
+	if code, stdout, stderr := runMain(t, "", "check"); code != exitOK || !strings.Contains(stdout, "embedded hearing: ok: 12 segments") {
+		t.Errorf("check: exit %d, %q %q", code, stdout, stderr)
+	}
+	// A copy of the content with one word changed fails, naming the problem.
+	dir := t.TempDir()
+	for _, name := range []string{"hearing.yaml", "vocabulary.yaml", "summary.txt"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "content", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "summary.txt" {
+			data = bytes.Replace(data, []byte("Grey economy"), []byte("Gray economy"), 1)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := runMain(t, "", "check", dir)
+	if code != exitError || !strings.Contains(stderr, "segment panel-2, sentence 4: not the summary's next sentence") {
+		t.Errorf("check broken: exit %d, %q", code, stderr)
+	}
+	// The same folder served through HEARINGBOT_CONTENT_DIR fails at start.
+	t.Setenv("HEARINGBOT_CONTENT_DIR", dir)
+	if code, _, _ := runMain(t, "", "ask", "lajcak"); code != exitError {
+		t.Errorf("ask with broken content: exit %d, want %d", code, exitError)
+	}
+}
+
+func TestConfigErrorsNameTheVariable(t *testing.T) {
+	t.Setenv("HEARINGBOT_WIDTH", "wide")
+	code, _, stderr := runMain(t, "", "ask", "lajcak")
+	if code != exitError || !strings.Contains(stderr, "WIDTH") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+}
+
+func TestGoldenOutput(t *testing.T) {
+	for name, args := range map[string][]string{
+		"who":  {"who", "gomez", "camacho"},
+		"ask":  {"ask", "What", "did", "Louise", "Arbour", "ask", "participants", "to", "provide?"},
+		"help": {"help"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runMain(t, "", args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			path := filepath.Join("testdata", name+".golden")
+			if *update {
+				os.WriteFile(path, []byte(stdout), 0o644)
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(want) != stdout {
+				t.Errorf("output differs from %s; got:\n%s", path, stdout)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, _ := runMain(t, "", "version")
+	if code != exitOK || !strings.HasPrefix(stdout, "hearingbot ") {
+		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+}
