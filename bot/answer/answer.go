@@ -83,10 +83,10 @@ func (e *Engine) Hearing() *content.Hearing { return e.h }
 // the summary does not cover gets a Response that Abstained.
 func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	q := Normalize(question)
-	if strings.Trim(q, " ?!.,;:'\"-") == "" {
+	words := fold(q)
+	if len(words) == 0 { // nothing but punctuation, symbols or markup
 		return Response{Question: q}, ErrEmpty
 	}
-	words := fold(q)
 	people, rest := e.mentions(words)
 	segments, topical := e.segments(words)
 	r := Response{Question: q}

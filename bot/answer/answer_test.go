@@ -162,7 +162,7 @@ func TestAbstains(t *testing.T) {
 
 func TestEmptyQuestion(t *testing.T) {
 	e := engine(t)
-	for _, q := range []string{"", "   ", "<@U123>", ":wave:", "?!", "\x00\x01"} {
+	for _, q := range []string{"", "   ", "<@U123>", ":wave:", "?!", "\x00\x01", "— … «»", "🙂"} {
 		if _, err := e.Ask(context.Background(), q); !errors.Is(err, ErrEmpty) {
 			t.Errorf("%q: err = %v, want ErrEmpty", q, err)
 		}
@@ -206,4 +206,26 @@ func BenchmarkAsk(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzAsk: whatever the question, Ask neither panics nor misquotes.
+func FuzzAsk(f *testing.F) {
+	for _, seed := range []string{"Who moderated the first panel?", "labour inspection", "<@U1> <!channel> :wave:", "—", "a:b:c \"unclosed", "\xff\xfe", "panel 99", "who"} {
+		f.Add(seed)
+	}
+	e := engine(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		r, err := e.Ask(context.Background(), q)
+		if err != nil && !errors.Is(err, ErrEmpty) {
+			t.Fatal(err)
+		}
+		if len(r.Excerpts) > MaxExcerpts {
+			t.Fatalf("%d excerpts", len(r.Excerpts))
+		}
+		for _, x := range r.Excerpts {
+			if !strings.Contains(e.h.Text, x.Text) {
+				t.Fatalf("excerpt not verbatim: %q", x.Text)
+			}
+		}
+	})
 }
