@@ -80,6 +80,24 @@ func TestPersonCardCitesIntroduction(t *testing.T) {
 	}
 }
 
+// No answer quotes the same sentence twice, even when a sentence comes with
+// the one before it.
+func TestExcerptsDoNotOverlap(t *testing.T) {
+	e := engine(t)
+	for _, q := range []string{"Who is Louise Arbour?", "What did Louise Arbour say?", "Arbour", "action-oriented contributions regional cooperation"} {
+		r := ask(t, e, q)
+		seen := map[*content.Sentence]bool{}
+		for _, x := range r.Excerpts {
+			for _, s := range x.Sentences {
+				if seen[s] {
+					t.Errorf("%q: sentence %d quoted twice", q, s.Index)
+				}
+				seen[s] = true
+			}
+		}
+	}
+}
+
 func TestAttributionInAnswers(t *testing.T) {
 	e := engine(t)
 	for _, tc := range []struct {

@@ -360,9 +360,11 @@ func (e *Engine) personExcerpts(cards []Card) []Excerpt {
 			add(s)
 		}
 	}
-	out := make([]Excerpt, len(picked))
-	for i, s := range picked {
-		out[i] = e.excerpt(s, nil)
+	var out []Excerpt
+	for _, s := range picked {
+		if x := e.excerpt(s, nil); !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
+			out = append(out, x)
+		}
 	}
 	return out
 }
