@@ -147,26 +147,6 @@ func (s *Sentence) Credits(p *Person) bool {
 	return false
 }
 
-// People returns the segment's moderator, panellists and speakers, once each.
-func (s *Segment) People() []*Person {
-	var out []*Person
-	seen := map[*Person]bool{}
-	add := func(p *Person) {
-		if p != nil && !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	add(s.Moderator)
-	for _, p := range s.Panellists {
-		add(p)
-	}
-	for _, p := range s.Speakers {
-		add(p)
-	}
-	return out
-}
-
 // Affiliation is the person's title and organisation as one phrase, as the
 // summary puts them: "Legal Director of Focus on Labour Exploitation".
 func (p *Person) Affiliation() string {

@@ -128,7 +128,13 @@ func roleName(role string) string {
 func WritePanels(w io.Writer, h *content.Hearing, st Style) error {
 	var b strings.Builder
 	b.WriteString(st.em(h.Title, bold) + "\n")
+	if h.Process != "" {
+		b.WriteString(wrap(h.Process, nil, st, 0, false))
+	}
 	b.WriteString(wrap(fmt.Sprintf("%s, %s", h.Place, h.Date.Format("2 January 2006")), nil, st, 0, false))
+	if h.Resolution != "" {
+		b.WriteString(wrap("Held in accordance with "+h.Resolution, nil, st, 0, false))
+	}
 	for _, s := range h.Segments {
 		b.WriteString("\n" + wrap(st.em(s.Title, bold), nil, Style{Width: st.Width}, 0, false))
 		if s.Moderator != nil {
