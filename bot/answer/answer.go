@@ -6,6 +6,7 @@
 package answer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,11 +69,27 @@ type Engine struct {
 	h     *content.Hearing
 	x     *index.Index
 	names []name
+	// Prepared once, not per question: each segment's aliases as folded
+	// words, and each panel title's index terms.
+	aliases    map[*content.Segment][][]string
+	panelTerms map[*content.Segment][]string
 }
 
 // New returns an Engine over the hearing and its index.
 func New(h *content.Hearing, x *index.Index) *Engine {
-	return &Engine{h: h, x: x, names: names(h)}
+	e := &Engine{h: h, x: x, names: names(h),
+		aliases: map[*content.Segment][][]string{}, panelTerms: map[*content.Segment][]string{}}
+	for _, s := range h.Segments {
+		for _, a := range s.Aliases {
+			if f := fold(a); len(f) > 0 {
+				e.aliases[s] = append(e.aliases[s], f)
+			}
+		}
+		if s.Kind == "panel" {
+			e.panelTerms[s] = x.Terms(s.Title)
+		}
+	}
+	return e
 }
 
 // Hearing returns the hearing the engine answers about.
@@ -191,20 +208,10 @@ func rank(hits []index.Hit) {
 	}
 	slices.SortStableFunc(hits, func(a, b index.Hit) int {
 		if a.Coverage != b.Coverage {
-			return cmpDesc(a.Coverage, b.Coverage)
+			return cmp.Compare(b.Coverage, a.Coverage) // descending
 		}
-		return cmpDesc(a.Score, b.Score)
+		return cmp.Compare(b.Score, a.Score)
 	})
-}
-
-func cmpDesc(a, b float64) int {
-	switch {
-	case a > b:
-		return -1
-	case a < b:
-		return 1
-	}
-	return 0
 }
 
 // preferring moves the hits that satisfy ok to the front, if there are any,

@@ -157,10 +157,9 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 				use(i, i+1)
 			}
 		}
-		for _, a := range s.Aliases {
-			f := fold(a)
+		for _, f := range e.aliases[s] {
 			for i := range words {
-				if len(f) > 0 && hasPrefix(words[i:], f) {
+				if hasPrefix(words[i:], f) {
 					add(s)
 					use(i, i+len(f))
 				}
@@ -199,7 +198,7 @@ func (e *Engine) panelByTopic(text string) *content.Segment {
 			continue
 		}
 		n := 0
-		for _, t := range e.x.Terms(s.Title) {
+		for _, t := range e.panelTerms[s] {
 			if slices.Contains(terms, t) && !slices.Contains(panelFiller, t) {
 				n++
 			}
