@@ -212,6 +212,30 @@ func TestWho(t *testing.T) {
 	}
 }
 
+func TestSegment(t *testing.T) {
+	e := engine(t)
+	for _, tc := range []struct{ text, want string }{
+		{"2", "panel-2"},
+		{"ii", "panel-2"},
+		{"second", "panel-2"},
+		{"panel 3", "panel-3"},
+		{"the opening", "opening"},
+		{"smuggling", "panel-1"},
+		{"labour mobility", "panel-2"},
+		{"7", ""},
+		{"sourdough", ""},
+		{"", ""},
+	} {
+		got := ""
+		if s := e.Segment(tc.text); s != nil {
+			got = s.ID
+		}
+		if got != tc.want {
+			t.Errorf("Segment(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
 func BenchmarkAsk(b *testing.B) {
 	e := engine(b)
 	ctx := context.Background()

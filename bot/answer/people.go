@@ -381,3 +381,21 @@ func (e *Engine) Who(ctx context.Context, who string) ([]Card, error) {
 	}
 	return e.personCards(ctx, q, fold(q), nil, nil)
 }
+
+// Segment returns the segment text names: a panel's number ("2", "ii",
+// "second"), a reference such as "the opening", "panel 3 interactive" or
+// "Asia", or words of a panel's title ("smuggling"). It returns nil when text
+// names no segment.
+func (e *Engine) Segment(text string) *content.Segment {
+	words := fold(Normalize(text))
+	if len(words) == 0 {
+		return nil
+	}
+	if len(words) == 1 && ordinals[words[0]] > 0 {
+		return e.h.Panel(ordinals[words[0]])
+	}
+	if segs, _ := e.segments(words); len(segs) > 0 {
+		return segs[0]
+	}
+	return e.panelByTopic(text)
+}

@@ -32,11 +32,13 @@ Usage:
   hearingbot ask [--json] -          answer one question per line of standard input
   hearingbot who NAME                show a person card
   hearingbot panels                  list the segments with moderators and panellists
+  hearingbot serve                   run the Slack bot (Socket Mode or HTTP; see the README)
   hearingbot check [DIR]             validate a content folder (default: the embedded hearing)
   hearingbot version                 print the version
   hearingbot help                    show this help
 
-Environment: HEARINGBOT_CONTENT_DIR serves another content folder; see the README.
+Environment: SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET for serve;
+HEARINGBOT_CONTENT_DIR serves another content folder; see the README.
 `
 
 // errUsage marks a command-line mistake: exit status 2.
@@ -76,6 +78,15 @@ func run(ctx context.Context, args []string, s Streams) error {
 		return nil
 	case "check":
 		return check(args, s)
+	case "serve":
+		if len(args) > 0 {
+			return usageError("serve takes no arguments; it is configured by environment variables")
+		}
+		cfg, err := loadConfig()
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, s)
 	case "ask", "who", "panels":
 	default:
 		return usageError("unknown command %q", cmd)

@@ -1,0 +1,113 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// Retry policy for replies.
+const (
+	maxAttempts   = 6
+	firstBackoff  = 500 * time.Millisecond
+	maxBackoff    = 8 * time.Second
+	maxRetryAfter = 2 * time.Minute
+)
+
+// deliver sends a request's reply, post by post, in order. A post that
+// fails is retried when Slack may take it later; the first that cannot be
+// delivered ends the reply with its error.
+func (b *Bot) deliver(ctx context.Context, r request, posts []post) error {
+	for i, p := range posts {
+		send := func(ctx context.Context) error { return b.send(ctx, r, p) }
+		if err := retry(ctx, send, b.retried(r)); err != nil {
+			if p.deleteOriginal && i > 0 {
+				// The shared copy is out; a private copy left behind is harmless.
+				b.log.Warn().Err(err).Str("id", r.id).Msg("private copy not deleted")
+				continue
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Bot) retried(r request) func(error, time.Duration) {
+	return func(err error, wait time.Duration) {
+		b.log.Warn().Err(err).Str("id", r.id).Dur("wait", wait).Msg("slack: retrying")
+	}
+}
+
+// send makes one attempt at one post.
+func (b *Bot) send(ctx context.Context, r request, p post) error {
+	m := fit(p.message)
+	if p.viaResponseURL {
+		w := &slack.WebhookMessage{Text: m.Text, ReplaceOriginal: p.replace, DeleteOriginal: p.deleteOriginal}
+		if !p.deleteOriginal {
+			w.Blocks = &slack.Blocks{BlockSet: m.Blocks}
+			w.ResponseType = slack.ResponseTypeEphemeral
+			if p.inChannel {
+				w.ResponseType = slack.ResponseTypeInChannel
+			}
+		}
+		return slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, b.client, w)
+	}
+	opts := []slack.MsgOption{slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionText(m.Text, false)}
+	if r.threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(r.threadTS))
+	}
+	_, _, err := b.api.PostMessageContext(ctx, r.channel, opts...)
+	return err
+}
+
+// retry calls f until it succeeds, fails for good, or ctx ends: after a
+// rate limit it waits what Slack asks (Retry-After), after a server or
+// network error it backs off exponentially. Slack's own refusals (a channel
+// not found, invalid blocks) are not retried. retried is told of each wait.
+func retry(ctx context.Context, f func(context.Context) error, retried func(error, time.Duration)) error {
+	backoff := firstBackoff
+	for attempt := 1; ; attempt++ {
+		err := f(ctx)
+		if err == nil {
+			return nil
+		}
+		wait, ok := retryable(err, backoff)
+		if !ok || attempt == maxAttempts {
+			return fmt.Errorf("after %d attempts: %w", attempt, err)
+		}
+		if retried != nil {
+			retried(err, wait)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("after %d attempts: %w (%w)", attempt, ctx.Err(), err)
+		case <-t.C:
+		}
+		if wait == backoff {
+			backoff = min(2*backoff, maxBackoff)
+		}
+	}
+}
+
+// retryable says whether err may pass if tried again, and after how long.
+func retryable(err error, backoff time.Duration) (time.Duration, bool) {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return min(max(rl.RetryAfter, time.Second), maxRetryAfter), true
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		return backoff, sc.Code >= 500 || sc.Code == 408 || sc.Code == 429
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return backoff, true
+	}
+	return 0, false
+}

@@ -1,0 +1,472 @@
+package slackbot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack/socketmode"
+
+	"hearingbot/bot/answer"
+	"hearingbot/internal/slackfake"
+)
+
+const secret = "test-signing-secret"
+
+// harness is a bot serving a Slack stand-in, in HTTP mode or Socket Mode.
+type harness struct {
+	t      *testing.T
+	fake   *slackfake.Server
+	bot    *Bot
+	engine *answer.Engine
+	socket bool
+	events string // HTTP mode: the bot's /slack/events URL
+	seq    atomic.Int64
+	logs   *syncBuffer
+}
+
+// syncBuffer collects logs from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var modes = []struct {
+	name   string
+	socket bool
+}{{"http", false}, {"socket", true}}
+
+func start(t *testing.T, socket bool, workers int) *harness {
+	t.Helper()
+	fake := slackfake.New(slackfake.WithPingInterval(200 * time.Millisecond))
+	t.Cleanup(fake.Close)
+	h := &harness{t: t, fake: fake, engine: engine(t), socket: socket, logs: &syncBuffer{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	bot, err := New(ctx, h.engine, Config{BotToken: "xoxb-test", APIURL: fake.APIURL(), Workers: workers, Log: zerolog.New(h.logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.bot = bot
+	bot.Start()
+	done := make(chan struct{})
+	if socket {
+		go func() {
+			defer close(done)
+			if err := bot.RunSocketMode(ctx, "xapp-test", socketmode.OptionPingInterval(5*time.Second)); err != nil {
+				t.Errorf("socket mode: %v", err)
+			}
+		}()
+		waitUntil(t, bot.Connected)
+	} else {
+		srv := httptest.NewServer(bot.Handler(secret))
+		t.Cleanup(srv.Close)
+		h.events = srv.URL + EventsPath
+		close(done)
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		bot.Stop(context.Background())
+	})
+	return h
+}
+
+func waitUntil(t *testing.T, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+	}
+}
+
+func (h *harness) id(prefix string) string { return fmt.Sprintf("%s%d", prefix, h.seq.Add(1)) }
+
+// event delivers an Events API event as Slack would in the harness's mode.
+func (h *harness) event(eventID string, ev map[string]any) {
+	h.t.Helper()
+	body := slackfake.EventCallback(eventID, ev)
+	if h.socket {
+		h.fake.SendEnvelope("events_api", body)
+		return
+	}
+	if res := h.post("application/json", body, nil); res.StatusCode != http.StatusOK {
+		h.t.Fatalf("event refused: %s", res.Status)
+	}
+}
+
+func (h *harness) command(text, responseID string) {
+	h.t.Helper()
+	form := slackfake.SlashCommand("/hearing", text, "U1", "C1", h.fake.ResponseURL(responseID))
+	if h.socket {
+		h.fake.SendEnvelope("slash_commands", form)
+		return
+	}
+	if res := h.post("application/x-www-form-urlencoded", []byte(form.Encode()), nil); res.StatusCode != http.StatusOK {
+		h.t.Fatalf("command refused: %s", res.Status)
+	}
+}
+
+func (h *harness) click(actionID, value, responseID string) {
+	h.t.Helper()
+	payload := slackfake.BlockAction("U1", "C1", actionID, value, h.fake.ResponseURL(responseID))
+	if h.socket {
+		h.fake.SendEnvelope("interactive", payload)
+		return
+	}
+	form := url.Values{"payload": {string(payload)}}
+	if res := h.post("application/x-www-form-urlencoded", []byte(form.Encode()), nil); res.StatusCode != http.StatusOK {
+		h.t.Fatalf("click refused: %s", res.Status)
+	}
+}
+
+// post sends a signed request to the bot's HTTP endpoint; sign may alter the
+// headers after signing.
+func (h *harness) post(ctype string, body []byte, tamper func(http.Header)) *http.Response {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, h.events, bytes.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	slackfake.Sign(req.Header, secret, time.Now(), body)
+	if tamper != nil {
+		tamper(req.Header)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+// posts waits for n posts and checks no more arrive once a sentinel
+// question, asked after everything else, is answered (with one worker,
+// replies go out in order).
+func (h *harness) posts(n int) []slackfake.Post {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if _, err := h.fake.WaitPosts(ctx, n); err != nil {
+		h.t.Fatalf("waiting for %d posts: %v (got %d)\nlogs:\n%s", n, err, len(h.fake.Posts()), h.logs)
+	}
+	h.event(h.id("EvSentinel"), slackfake.DirectMessage("DSENTINEL", "U9", "9.9", "sentinel: who is Lajcak?"))
+	all, err := h.fake.WaitPosts(ctx, n+1)
+	if err != nil {
+		h.t.Fatalf("sentinel: %v", err)
+	}
+	if len(all) != n+1 || all[n].Channel != "DSENTINEL" {
+		h.t.Fatalf("want exactly %d posts before the sentinel's answer, got %d", n, len(all)-1)
+	}
+	return all[:n]
+}
+
+// rendered is what the bot should post for a question.
+func (h *harness) rendered(q string) message {
+	r, err := h.engine.Ask(context.Background(), q)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return answerBlocks(r)
+}
+
+// unescaped is JSON as Slack reads it: Go escapes <, > and & as \u003c
+// and so on, which would hide markup from a test.
+func unescaped(raw json.RawMessage) string {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return string(raw)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return b.String()
+}
+
+func blocksJSON(t *testing.T, m message) string {
+	b, err := json.Marshal(m.Blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestMentionsAndDMs(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "100.1", "", "<@UBOT> who moderated the first panel?"))
+			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "100.3", "100.2", "<@UBOT> what did the panellists say about labour inspection?"))
+			h.event(h.id("Ev"), slackfake.DirectMessage("D1", "U1", "100.4", "what about firewalls?"))
+			got := h.posts(3)
+			for i, want := range []struct{ channel, thread, question string }{
+				{"C1", "100.1", "who moderated the first panel?"},
+				{"C1", "100.2", "what did the panellists say about labour inspection?"},
+				{"D1", "", "what about firewalls?"},
+			} {
+				p := got[i]
+				if p.Method != "chat.postMessage" || p.Channel != want.channel || p.ThreadTS != want.thread {
+					t.Errorf("reply %d: %s in %s thread %q, want chat.postMessage in %s thread %q", i, p.Method, p.Channel, p.ThreadTS, want.channel, want.thread)
+				}
+				m := h.rendered(want.question)
+				if string(p.Blocks) != blocksJSON(t, m) || p.Text != m.Text {
+					t.Errorf("reply %d to %q: blocks differ from the rendered answer:\n%s", i, want.question, p.Blocks)
+				}
+			}
+		})
+	}
+}
+
+func TestIgnoresBotsEditsAndDeletions(t *testing.T) {
+	h := start(t, false, 1)
+	h.event(h.id("Ev"), map[string]any{"type": "message", "channel_type": "im", "channel": "D1", "user": slackfake.BotUserID, "text": "my own answer", "ts": "1.1"})
+	h.event(h.id("Ev"), map[string]any{"type": "message", "channel_type": "im", "channel": "D1", "bot_id": "B2", "user": "U2", "text": "another bot", "ts": "1.2"})
+	h.event(h.id("Ev"), map[string]any{"type": "message", "subtype": "message_changed", "channel_type": "im", "channel": "D1", "ts": "1.3",
+		"message": map[string]any{"user": "U1", "text": "edited question", "ts": "1.1"}})
+	h.event(h.id("Ev"), map[string]any{"type": "message", "subtype": "message_deleted", "channel_type": "im", "channel": "D1", "ts": "1.4", "deleted_ts": "1.1"})
+	h.posts(0)
+}
+
+func TestHearingCommand(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			cases := []struct {
+				text, want string
+				share      bool
+			}{
+				{"help", "/hearing who", false},
+				{"", "/hearing who", false},
+				{"frobnicate", "does not cover", true},
+				{"hlep", "I don't know", false},
+				{"who Claire Falconer", "Focus on Labour Exploitation", true},
+				{"who IOM", "Several people match", false},
+				{"panels", "Panel 3: Regional perspectives", true},
+				{"panel 2", "Panel 2: Irregular migration", true},
+				{"panel 9", "No panel matches", false},
+				{"ask who moderated the first panel?", "Moderator", true},
+				{"what did the panellists say about labour inspection?", "*labour inspection*", true},
+			}
+			for i, c := range cases {
+				h.command(c.text, fmt.Sprint("r", i))
+			}
+			got := h.posts(len(cases))
+			for i, c := range cases {
+				p := got[i]
+				if p.Method != "response_url" || p.ResponseID != fmt.Sprint("r", i) || p.ResponseType != "ephemeral" {
+					t.Errorf("/hearing %s: %s %s %q, want an ephemeral response", c.text, p.Method, p.ResponseID, p.ResponseType)
+				}
+				if !strings.Contains(string(p.Blocks), c.want) {
+					t.Errorf("/hearing %s: reply lacks %q:\n%s", c.text, c.want, p.Blocks)
+				}
+				if has := strings.Contains(string(p.Blocks), `"action_id":"share"`); has != c.share {
+					t.Errorf("/hearing %s: share button %v, want %v", c.text, has, c.share)
+				}
+			}
+		})
+	}
+}
+
+func TestShareAndPick(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.click(actionShare, "who Claire Falconer", "s1")
+			h.click(actionWho+"william-lacy-swing", "william-lacy-swing", "p1")
+			got := h.posts(3)
+			share, del, pick := got[0], got[1], got[2]
+			if share.ResponseType != "in_channel" || !strings.Contains(unescaped(share.Blocks), "<@U1> shared") || !strings.Contains(string(share.Blocks), "Claire Falconer") {
+				t.Errorf("share: %s %s", share.ResponseType, share.Blocks)
+			}
+			if strings.Contains(string(share.Blocks), `"action_id":"share"`) {
+				t.Error("the shared message offers to share again")
+			}
+			if !del.DeleteOriginal || del.ResponseID != "s1" {
+				t.Errorf("the private copy is not deleted: %+v", del)
+			}
+			if !pick.ReplaceOriginal || !strings.Contains(string(pick.Blocks), "William Lacy Swing") {
+				t.Errorf("pick: %+v", pick)
+			}
+		})
+	}
+}
+
+func TestRedeliveredEventAnsweredOnce(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			ev := slackfake.Mention("C1", "U1", "100.1", "", "<@UBOT> who is Lajcak?")
+			h.event("EvSame", ev)
+			h.event("EvSame", ev) // Slack's retry: a new delivery of the same event id
+			if !mode.socket {
+				body := slackfake.EventCallback("EvSame", ev)
+				h.post("application/json", body, func(hd http.Header) { hd.Set("X-Slack-Retry-Num", "1"); hd.Set("X-Slack-Retry-Reason", "http_timeout") })
+			}
+			h.posts(1)
+		})
+	}
+}
+
+func TestBadRequestsAreRefusedAndTheBotGoesOn(t *testing.T) {
+	h := start(t, false, 1)
+	good := slackfake.EventCallback("EvBad", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who is Lajcak?"))
+	for _, tc := range []struct {
+		name   string
+		body   []byte
+		tamper func(http.Header)
+		want   int
+	}{
+		{"bad signature", good, func(hd http.Header) { hd.Set("X-Slack-Signature", "v0=00") }, http.StatusUnauthorized},
+		{"no signature", good, func(hd http.Header) { hd.Del("X-Slack-Signature") }, http.StatusUnauthorized},
+		{"stale timestamp", good, func(hd http.Header) {
+			slackfake.Sign(hd, secret, time.Now().Add(-10*time.Minute), good)
+		}, http.StatusUnauthorized},
+		{"future timestamp", good, func(hd http.Header) {
+			slackfake.Sign(hd, secret, time.Now().Add(10*time.Minute), good)
+		}, http.StatusUnauthorized},
+		{"other secret", good, func(hd http.Header) { slackfake.Sign(hd, "not-the-secret", time.Now(), good) }, http.StatusUnauthorized},
+		{"oversized body", append(good, bytes.Repeat([]byte(" "), MaxBody)...), nil, http.StatusRequestEntityTooLarge},
+		{"malformed JSON", []byte(`{"type":"event_callback","event":`), nil, http.StatusBadRequest},
+		{"not JSON", []byte(`hello`), nil, http.StatusBadRequest},
+	} {
+		if res := h.post("application/json", tc.body, tc.tamper); res.StatusCode != tc.want {
+			t.Errorf("%s: %s, want %d", tc.name, res.Status, tc.want)
+		}
+	}
+	for _, form := range []string{"payload=%7Bnot+json", "command=%2Fhearing&text=x", "something=else", "%zz"} {
+		if res := h.post("application/x-www-form-urlencoded", []byte(form), nil); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("form %q: %s, want 400", form, res.Status)
+		}
+	}
+	if res := h.post("text/plain", []byte("hi"), nil); res.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("text/plain: %s", res.Status)
+	}
+	h.posts(0) // nothing was posted, and the bot still answers (the sentinel)
+}
+
+func TestURLVerification(t *testing.T) {
+	h := start(t, false, 1)
+	body := []byte(`{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`)
+	req, _ := http.NewRequest(http.MethodPost, h.events, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	slackfake.Sign(req.Header, secret, time.Now(), body)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || string(got) != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Errorf("challenge: %s %q", res.Status, got)
+	}
+}
+
+func TestRateLimitedThenDelivered(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.fake.FailNext("chat.postMessage", http.StatusTooManyRequests, 1)
+			h.fake.FailNext("chat.postMessage", http.StatusInternalServerError, 0)
+			h.fake.FailNext("response_url", http.StatusTooManyRequests, 1)
+			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who is Lajcak?"))
+			h.command("who Lajcak", "r1")
+			got := h.posts(2)
+			if h.fake.Calls("chat.postMessage") != 4 || h.fake.Calls("response_url") != 2 { // 3 for the mention, 1 for the sentinel
+				t.Errorf("calls: postMessage %d, response_url %d", h.fake.Calls("chat.postMessage"), h.fake.Calls("response_url"))
+			}
+			for _, p := range got {
+				if !strings.Contains(string(p.Blocks), "Miroslav Lajčák") {
+					t.Errorf("%s: %s", p.Method, p.Blocks)
+				}
+			}
+		})
+	}
+}
+
+func TestUndeliverableReplyIsLogged(t *testing.T) {
+	h := start(t, false, 1)
+	h.event("EvNowhere", slackfake.Mention("", "U1", "1.1", "", "<@UBOT> who is Lajcak?")) // no channel: Slack refuses
+	h.posts(0)
+	if logs := h.logs.String(); !strings.Contains(logs, `"id":"EvNowhere"`) || !strings.Contains(logs, "reply not delivered") {
+		t.Errorf("no log line for the undelivered reply:\n%s", logs)
+	}
+}
+
+func TestBroadcastInAQuestionPingsNobody(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> <!channel> what about &lt;!here&gt; and &lt;@U2&gt; sourdough?"))
+			h.command("&lt;!channel&gt; sourdough", "r1")
+			h.command("who &lt;!everyone&gt;", "r2")
+			for _, p := range h.posts(3) {
+				// Button values are data the bot reads back, never shown.
+				shown := buttonValue.ReplaceAllString(unescaped(p.Blocks), "")
+				for _, s := range []string{shown, p.Text} {
+					if strings.Contains(s, "<!") || strings.Contains(s, "<@U2") {
+						t.Errorf("%s: markup got through: %s", p.Method, s)
+					}
+				}
+			}
+		})
+	}
+}
+
+var buttonValue = regexp.MustCompile(`"value":"[^"]*"`)
+
+func TestSocketModeReconnectsWithoutLosingQuestions(t *testing.T) {
+	h := start(t, true, 1)
+	h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who is Lajcak?"))
+	h.fake.Disconnect()
+	h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "1.2", "", "<@UBOT> who moderated the first panel?"))
+	h.fake.Drop()
+	h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "1.3", "", "<@UBOT> what about labour inspection?"))
+	got := h.posts(3)
+	threads := map[string]bool{}
+	for _, p := range got {
+		threads[p.ThreadTS] = true
+	}
+	if len(threads) != 3 || h.fake.Connections() < 2 {
+		t.Errorf("answered threads %v after %d connections", threads, h.fake.Connections())
+	}
+	waitUntil(t, func() bool { return h.fake.Pending() == 0 })
+}
+
+func TestSocketModeAcknowledgesWhatItCannotRead(t *testing.T) {
+	h := start(t, true, 1)
+	id := h.fake.SendEnvelope("events_api", []byte(`{"type":"event_callback","event_id":"EvOdd","event":{"type":"no_such_event_type"}}`))
+	h.fake.SendRaw([]byte(`{not json`))
+	waitUntil(t, func() bool {
+		for _, a := range h.fake.Acks() {
+			if a.EnvelopeID == id {
+				return true
+			}
+		}
+		return false
+	})
+	h.posts(0)
+}

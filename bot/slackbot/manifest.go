@@ -1,0 +1,18 @@
+package slackbot
+
+// What the bot asks of Slack. The app manifests in deploy/slack grant
+// exactly these (a test holds them to it): a scope the bot does not use is a
+// risk, one it lacks a failure.
+var (
+	// Scopes are the bot token's OAuth scopes.
+	Scopes = []string{
+		"app_mentions:read", // app_mention events
+		"chat:write",        // answers in channels, threads and DMs
+		"commands",          // /hearing
+		"im:history",        // message.im events: questions in DMs
+	}
+	// Events are the bot events the app subscribes to.
+	Events = []string{"app_mention", "message.im"}
+	// Command is the slash command.
+	Command = "/hearing"
+)

@@ -1,0 +1,107 @@
+package slackbot
+
+import (
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// kind is what sort of request a user made.
+type kind int
+
+const (
+	kindMention kind = iota + 1 // @hearingbot in a channel
+	kindDM                      // a direct message to the bot
+	kindCommand                 // /hearing ...
+	kindAction                  // a click on one of the bot's buttons
+)
+
+func (k kind) String() string {
+	switch k {
+	case kindMention:
+		return "mention"
+	case kindDM:
+		return "dm"
+	case kindCommand:
+		return "command"
+	case kindAction:
+		return "action"
+	}
+	return "unknown"
+}
+
+// request is one thing a user asked, whichever way it reached the bot:
+// mentions, direct messages, slash commands and button clicks all become a
+// request before anything is matched.
+type request struct {
+	kind kind
+	// id identifies the request across Slack's redeliveries: the event id,
+	// or the trigger id of a command or click.
+	id       string
+	user     string
+	channel  string
+	threadTS string // the thread to answer in (mentions and DMs)
+	text     string // the question or the command's text
+	// responseURL answers commands and clicks, privately or in the channel.
+	responseURL string
+	action      string // the button's action id
+	value       string // the button's value
+}
+
+// fromEvent turns an Events API callback into a request. It reports false
+// for events the bot does not answer: its own messages, other bots, edits,
+// deletions and every other message subtype, and mentions in DMs (the
+// message event answers those).
+func (b *Bot) fromEvent(e slackevents.EventsAPIEvent) (request, bool) {
+	cb, ok := e.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || e.Type != slackevents.CallbackEvent {
+		return request{}, false
+	}
+	switch ev := e.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if ev.BotID != "" || ev.User == "" || ev.User == b.self.userID || ev.Edited != nil || isDM(ev.Channel) {
+			return request{}, false
+		}
+		return request{kind: kindMention, id: cb.EventID, user: ev.User, channel: ev.Channel,
+			threadTS: firstOf(ev.ThreadTimeStamp, ev.TimeStamp), text: ev.Text}, true
+	case *slackevents.MessageEvent:
+		if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == b.self.userID {
+			return request{}, false
+		}
+		return request{kind: kindDM, id: cb.EventID, user: ev.User, channel: ev.Channel,
+			threadTS: ev.ThreadTimeStamp, text: ev.Text}, true
+	}
+	return request{}, false
+}
+
+func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
+
+func firstOf(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// fromCommand turns a /hearing command into a request.
+func fromCommand(c slack.SlashCommand) request {
+	return request{kind: kindCommand, id: "command:" + firstOf(c.TriggerID, c.ResponseURL), user: c.UserID,
+		channel: c.ChannelID, text: c.Text, responseURL: c.ResponseURL}
+}
+
+// fromAction turns a click on one of the bot's buttons into a request. It
+// reports false for anything else (other interactions, unknown actions).
+func fromAction(ic slack.InteractionCallback) (request, bool) {
+	if ic.Type != slack.InteractionTypeBlockActions || len(ic.ActionCallback.BlockActions) != 1 || ic.ResponseURL == "" {
+		return request{}, false
+	}
+	a := ic.ActionCallback.BlockActions[0]
+	if a.ActionID != actionShare && !strings.HasPrefix(a.ActionID, actionWho) {
+		return request{}, false
+	}
+	return request{kind: kindAction, id: "action:" + firstOf(ic.TriggerID, a.ActionTs+ic.ResponseURL), user: ic.User.ID,
+		channel: ic.Channel.ID, responseURL: ic.ResponseURL, action: a.ActionID, value: a.Value}, true
+}

@@ -1,0 +1,250 @@
+// Package slackbot is hearingbot's Slack edge: it takes mentions, direct
+// messages, the /hearing command and button clicks from Slack, over Socket
+// Mode or HTTP, answers them with the answer engine, and replies in Block
+// Kit. It is the only package that imports slack-go.
+//
+// Every request is acknowledged at once and answered afterwards by a bounded
+// pool of workers; a request Slack delivers twice is answered once; replies
+// are retried on rate limits and server errors, and a reply that still cannot
+// be delivered is logged with the request's id.
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"hearingbot/bot/answer"
+)
+
+// Config is what the bot needs; the command line fills it from the
+// environment.
+type Config struct {
+	BotToken string // xoxb-...
+	// APIURL, if set, is the base of Slack's Web API (tests, other Slack
+	// hosts), e.g. "http://127.0.0.1:8080/api/".
+	APIURL  string
+	Workers int // replies worked on at once (default 8)
+	Queue   int // requests waiting for a worker (default 1000)
+	Log     zerolog.Logger
+	// HTTPClient posts to Slack; nil means a client with a 15 s timeout.
+	HTTPClient *http.Client
+}
+
+// Bot answers Slack requests. Start it, hand it to a transport (Handler for
+// HTTP mode, RunSocketMode), and Stop it to finish the work in flight.
+type Bot struct {
+	cfg    Config
+	engine *answer.Engine
+	api    webAPI
+	client *http.Client
+	log    zerolog.Logger
+	self   identity
+	seen   *dedupe
+
+	workers int
+	jobs    chan job
+	notices chan struct{} // busy notices being sent
+	mu      sync.RWMutex  // guards closed and sends on jobs
+	closed  bool
+	wg      sync.WaitGroup
+
+	connected atomic.Bool // Socket Mode is connected
+	// stopCtx is cancelled when Stop gives up waiting, to cut retries short.
+	stopCtx    context.Context
+	stopCancel context.CancelFunc
+}
+
+// webAPI is the part of Slack's Web API the bot calls.
+type webAPI interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+}
+
+var _ webAPI = (*slack.Client)(nil)
+
+// identity is who the bot is in the workspace, to ignore its own messages.
+type identity struct{ userID, botID string }
+
+// ErrAuth is returned by New when Slack refuses the bot token.
+var ErrAuth = errors.New("slack refused the bot token")
+
+// New checks the bot token with Slack (auth.test) and returns a Bot that
+// answers with e.
+func New(ctx context.Context, e *answer.Engine, c Config) (*Bot, error) {
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	if c.Queue <= 0 {
+		c.Queue = 1000
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	api := slack.New(c.BotToken, c.slackOptions()...)
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) || strings.Contains(err.Error(), "invalid_auth") || strings.Contains(err.Error(), "not_authed") {
+			return nil, fmt.Errorf("slack: auth.test: %w (%v)", ErrAuth, err)
+		}
+		return nil, fmt.Errorf("slack: auth.test: %w", err)
+	}
+	b := &Bot{
+		cfg:     c,
+		engine:  e,
+		api:     api,
+		client:  c.HTTPClient,
+		log:     c.Log,
+		self:    identity{userID: auth.UserID, botID: auth.BotID},
+		seen:    newDedupe(time.Hour, 100_000),
+		workers: c.Workers,
+		jobs:    make(chan job, c.Queue),
+		notices: make(chan struct{}, 4),
+	}
+	b.stopCtx, b.stopCancel = context.WithCancel(context.Background())
+	return b, nil
+}
+
+func (c Config) slackOptions() []slack.Option {
+	opts := []slack.Option{slack.OptionHTTPClient(c.HTTPClient)}
+	if c.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(c.APIURL))
+	}
+	return opts
+}
+
+// Start starts the workers.
+func (b *Bot) Start() {
+	for range b.workers {
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			for j := range b.jobs {
+				b.work(j)
+			}
+		}()
+	}
+}
+
+// Stop stops taking requests and waits for the queued and running ones to be
+// answered, or for ctx to end, whichever comes first; then it cuts retries
+// short. Requests offered after Stop are refused.
+func (b *Bot) Stop(ctx context.Context) error {
+	b.mu.Lock()
+	if !b.closed {
+		b.closed = true
+		close(b.jobs)
+	}
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() { b.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		b.stopCancel()
+		return nil
+	case <-ctx.Done():
+		b.stopCancel()
+		<-done
+		return fmt.Errorf("slack: stopped before every reply was delivered: %w", ctx.Err())
+	}
+}
+
+// job is a request waiting for its reply.
+type job struct {
+	req      request
+	received time.Time
+}
+
+// errBusy and errStopped say why offer refused a request.
+var (
+	errBusy    = errors.New("too many questions waiting")
+	errStopped = errors.New("shutting down")
+)
+
+// offer queues a request for a worker without waiting. It reports
+// duplicates (already answered or being answered) as ok: Slack needs no
+// second answer.
+func (b *Bot) offer(r request) error {
+	if r.id != "" && !b.seen.add(r.id) {
+		b.log.Debug().Str("id", r.id).Str("kind", r.kind.String()).Msg("duplicate dropped")
+		return nil
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed {
+		b.seen.remove(r.id) // let Slack's redelivery reach another replica
+		return errStopped
+	}
+	select {
+	case b.jobs <- job{req: r, received: time.Now()}:
+		return nil
+	default:
+		b.seen.remove(r.id)
+		return errBusy
+	}
+}
+
+// work answers one request and delivers the reply.
+func (b *Bot) work(j job) {
+	ctx, cancel := context.WithTimeout(b.stopCtx, 2*time.Minute)
+	defer cancel()
+	r := j.req
+	log := b.log.With().Str("id", r.id).Str("kind", r.kind.String()).Logger()
+	reply, err := b.reply(ctx, r)
+	if err != nil {
+		log.Error().Err(err).Msg("no answer: the engine failed")
+		reply = errorReply(r)
+	}
+	if err := b.deliver(ctx, r, reply); err != nil {
+		log.Error().Err(err).Str("channel", r.channel).Msg("reply not delivered")
+		return
+	}
+	log.Info().Dur("latency", time.Since(j.received)).Msg("answered")
+}
+
+// refusal tells a user why their request was not taken.
+func refusal(err error) string {
+	if errors.Is(err, errStopped) {
+		return "hearingbot is restarting. Please ask again in a moment."
+	}
+	return "hearingbot is busy right now. Please ask again in a minute."
+}
+
+// busy tells the asker their question was not taken, outside the worker
+// pool (which is full); at most a few such notices are sent at once, and one
+// that cannot be sent is logged.
+func (b *Bot) busy(r request) {
+	log := b.log.With().Str("id", r.id).Str("kind", r.kind.String()).Logger()
+	select {
+	case b.notices <- struct{}{}:
+	default:
+		log.Error().Msg("not answered: busy, and too busy to say so")
+		return
+	}
+	log.Warn().Msg("not answered: busy")
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed { // Stop may be waiting already: it must see every Add
+		<-b.notices
+		return
+	}
+	b.wg.Add(1)
+	go func() {
+		defer func() { <-b.notices; b.wg.Done() }()
+		ctx, cancel := context.WithTimeout(b.stopCtx, 30*time.Second)
+		defer cancel()
+		m := message{Text: refusal(errBusy)}
+		m.Blocks = []slack.Block{section(m.Text)}
+		if err := b.deliver(ctx, r, []post{{message: m, viaResponseURL: r.responseURL != ""}}); err != nil {
+			log.Error().Err(err).Msg("busy notice not delivered")
+		}
+	}()
+}

@@ -1,0 +1,152 @@
+package slackbot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+func callback(t *testing.T, body string) slackevents.EventsAPIEvent {
+	t.Helper()
+	e, err := slackevents.ParseEvent([]byte(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestWhichEventsAreAnswered(t *testing.T) {
+	b := offline(t)
+	for _, tc := range []struct {
+		name  string
+		event string
+		want  kind // 0: ignored
+	}{
+		{"mention", `{"type":"app_mention","user":"U1","text":"<@UBOT> hi","ts":"1.1","channel":"C1"}`, kindMention},
+		{"mention in a thread", `{"type":"app_mention","user":"U1","text":"<@UBOT> hi","ts":"1.2","thread_ts":"1.1","channel":"C1"}`, kindMention},
+		{"mention by a bot", `{"type":"app_mention","user":"U2","bot_id":"B2","text":"<@UBOT> hi","ts":"1.1","channel":"C1"}`, 0},
+		{"edited mention", `{"type":"app_mention","user":"U1","text":"<@UBOT> hi","ts":"1.1","channel":"C1","edited":{"user":"U1","ts":"1.3"}}`, 0},
+		{"mention in a DM", `{"type":"app_mention","user":"U1","text":"<@UBOT> hi","ts":"1.1","channel":"D1"}`, 0},
+		{"DM", `{"type":"message","channel_type":"im","user":"U1","text":"hi","ts":"1.1","channel":"D1"}`, kindDM},
+		{"own DM", `{"type":"message","channel_type":"im","user":"UBOT","text":"hi","ts":"1.1","channel":"D1"}`, 0},
+		{"bot DM", `{"type":"message","channel_type":"im","user":"U2","bot_id":"B2","text":"hi","ts":"1.1","channel":"D1"}`, 0},
+		{"edit", `{"type":"message","subtype":"message_changed","channel_type":"im","channel":"D1","message":{"user":"U1","text":"hi","ts":"1.1"},"ts":"1.2"}`, 0},
+		{"deletion", `{"type":"message","subtype":"message_deleted","channel_type":"im","channel":"D1","deleted_ts":"1.1","ts":"1.2"}`, 0},
+		{"channel message", `{"type":"message","channel_type":"channel","user":"U1","text":"hi","ts":"1.1","channel":"C1"}`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := callback(t, `{"type":"event_callback","event_id":"Ev1","team_id":"T1","event":`+tc.event+`}`)
+			r, ok := b.fromEvent(e)
+			if ok != (tc.want != 0) || r.kind != tc.want {
+				t.Fatalf("got %v %v, want %v", r.kind, ok, tc.want)
+			}
+			if tc.name == "mention in a thread" && r.threadTS != "1.1" || tc.name == "mention" && r.threadTS != "1.1" {
+				t.Errorf("thread %q", r.threadTS)
+			}
+		})
+	}
+}
+
+func TestDedupe(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newDedupe(time.Minute, 3)
+		if !d.add("a") || d.add("a") {
+			t.Fatal("a second add of the same id must report a duplicate")
+		}
+		d.remove("a")
+		if !d.add("a") {
+			t.Fatal("a removed id is new again")
+		}
+		time.Sleep(2 * time.Minute)
+		if !d.add("a") {
+			t.Fatal("an expired id is new again")
+		}
+		for _, id := range []string{"b", "c", "d", "e"} {
+			d.add(id)
+		}
+		if len(d.at) > 3 {
+			t.Errorf("%d ids kept, max 3", len(d.at))
+		}
+	})
+}
+
+func TestRetry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, tc := range []struct {
+			name     string
+			errs     []error
+			wantErr  bool
+			wantWait time.Duration
+		}{
+			{"429 then success", []error{&slack.RateLimitedError{RetryAfter: 3 * time.Second}}, false, 3 * time.Second},
+			{"500s then success", []error{slack.StatusCodeError{Code: 500}, slack.StatusCodeError{Code: 503}}, false, firstBackoff * 3},
+			{"refused", []error{slack.SlackErrorResponse{Err: "channel_not_found"}}, true, 0},
+			{"always 500", []error{slack.StatusCodeError{Code: 500}, slack.StatusCodeError{Code: 500}, slack.StatusCodeError{Code: 500}, slack.StatusCodeError{Code: 500}, slack.StatusCodeError{Code: 500}, slack.StatusCodeError{Code: 500}}, true, firstBackoff * 31},
+		} {
+			start := time.Now()
+			calls := 0
+			err := retry(context.Background(), func(context.Context) error {
+				calls++
+				if calls <= len(tc.errs) {
+					return tc.errs[calls-1]
+				}
+				return nil
+			}, nil)
+			if (err != nil) != tc.wantErr {
+				t.Errorf("%s: err %v", tc.name, err)
+			}
+			if waited := time.Since(start); waited != tc.wantWait {
+				t.Errorf("%s: waited %v, want %v", tc.name, waited, tc.wantWait)
+			}
+		}
+	})
+}
+
+// Slack's documented signing example (from its own SDKs' tests).
+const (
+	vectorSecret    = "8f742231b10e8888abcd99yyyzzz85a5"
+	vectorTimestamp = 1531420618
+	vectorBody      = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+	vectorSignature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+)
+
+func TestSigningTestVector(t *testing.T) {
+	check := func(sig string, at time.Time) (int, error) {
+		r := httptest.NewRequest(http.MethodPost, EventsPath, bytes.NewReader([]byte(vectorBody)))
+		r.Header.Set("X-Slack-Request-Timestamp", strconv.Itoa(vectorTimestamp))
+		r.Header.Set("X-Slack-Signature", sig)
+		time.Sleep(time.Until(at)) // the fake clock moves to the moment of the request
+		_, status, err := verified(httptest.NewRecorder(), r, vectorSecret)
+		return status, err
+	}
+	synctest.Test(t, func(t *testing.T) {
+		signed := time.Unix(vectorTimestamp, 0)
+		if status, err := check(vectorSignature, signed.Add(time.Second)); err != nil {
+			t.Errorf("Slack's own example refused: %d %v", status, err)
+		}
+		bad := vectorSignature[:len(vectorSignature)-1] + "0"
+		if status, err := check(bad, signed.Add(2*time.Second)); !errors.Is(err, slack.ErrInvalidSignature) && status != http.StatusUnauthorized {
+			t.Errorf("a wrong signature: %d %v", status, err)
+		}
+		if status, err := check(vectorSignature, signed.Add(6*time.Minute)); !errors.Is(err, slack.ErrExpiredTimestamp) || status != http.StatusUnauthorized {
+			t.Errorf("a stale timestamp: %d %v", status, err)
+		}
+	})
+}
+
+func TestNearCommand(t *testing.T) {
+	for word, want := range map[string]bool{"pannels": true, "hlep": true, "whoo": true, "smuggling": false, "ilo": false, "iom": false, "a": false, "pane": true, "trafficking": false} {
+		if got := nearCommand(word); got != want {
+			t.Errorf("nearCommand(%q) = %v", word, got)
+		}
+	}
+}

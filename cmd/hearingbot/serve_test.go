@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"hearingbot/internal/slackfake"
+)
+
+// slackEnv unsets every Slack variable, so the machine's own cannot leak
+// in, then sets vars.
+func slackEnv(t *testing.T, vars map[string]string) {
+	for _, k := range []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"} {
+		for _, name := range []string{k, envPrefix + "_" + k} {
+			t.Setenv(name, "") // restored when the test ends
+			os.Unsetenv(name)
+		}
+	}
+	for k, v := range vars {
+		t.Setenv(k, v)
+	}
+}
+
+func TestServeRefusesBadSlackSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"nothing", nil, []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"}},
+		{"no mode", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, []string{"SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"}},
+		{"both modes", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_SIGNING_SECRET": "s"}, []string{"both set"}},
+		{"tokens swapped", map[string]string{"SLACK_BOT_TOKEN": "xapp-1", "SLACK_APP_TOKEN": "xoxb-1"}, []string{"SLACK_BOT_TOKEN does not start with xoxb-", "SLACK_APP_TOKEN does not start with xapp-"}},
+		{"no bot token", map[string]string{"SLACK_SIGNING_SECRET": "s"}, []string{"SLACK_BOT_TOKEN is not set"}},
+		{"bad API URL", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "ftp:/x"}, []string{"SLACK_API_URL"}},
+		{"bad workers", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "HEARINGBOT_WORKERS": "0"}, []string{"HEARINGBOT_WORKERS"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			slackEnv(t, tc.env)
+			code, stdout, stderr := runMain(t, "", "serve")
+			if code != exitError || stdout != "" {
+				t.Errorf("exit %d, stdout %q", code, stdout)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q: %s", w, stderr)
+				}
+			}
+			if strings.Contains(stderr, "xoxb-1") || strings.Contains(stderr, "xapp-1") {
+				t.Errorf("a token in the error: %s", stderr)
+			}
+		})
+	}
+}
+
+func TestServeRefusedToken(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.URL() + "/api/bogus/"})
+	if code, _, stderr := runMain(t, "", "serve"); code != exitError || !strings.Contains(stderr, "auth.test") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe to write from the server and read
+// from the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// serveInBackground runs "hearingbot serve" until the test ends; stop ends
+// it and returns its exit status.
+func serveInBackground(t *testing.T) (logs *lockedBuffer, stop func() int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	logs = &lockedBuffer{}
+	code := make(chan int, 1)
+	go func() { code <- Main(ctx, []string{"serve"}, Streams{Out: &bytes.Buffer{}, Err: logs}) }()
+	stop = func() int { cancel(); return <-code }
+	t.Cleanup(func() { cancel() })
+	return logs, stop
+}
+
+// logField waits for a log line with the message and returns one of its
+// fields.
+func logField(t *testing.T, logs *lockedBuffer, message, field string) string {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			var m map[string]any
+			if json.Unmarshal([]byte(line), &m) == nil && m["message"] == message {
+				s, _ := m[field].(string)
+				return s
+			}
+		}
+	}
+	t.Fatalf("no %q in the logs:\n%s", message, logs.String())
+	return ""
+}
+
+func TestServeHTTPMode(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"), "HEARINGBOT_ADDR": "127.0.0.1:0"})
+	logs, stop := serveInBackground(t)
+	addr := logField(t, logs, "listening", "addr")
+
+	body := slackfake.EventCallback("Ev1", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who moderated the first panel?"))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/events", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	slackfake.Sign(req.Header, "secret", time.Now(), body)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	posts, err := fake.WaitPosts(ctx, 1)
+	if err != nil || posts[0].ThreadTS != "1.1" || !strings.Contains(string(posts[0].Blocks), "Moderator") {
+		t.Fatalf("%v %+v", err, posts)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d:\n%s", code, logs)
+	}
+	if strings.Contains(logs.String(), "xoxb-1") || strings.Contains(logs.String(), "secret\"") {
+		t.Errorf("a secret in the logs:\n%s", logs)
+	}
+}
+
+func TestServeSocketMode(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": fake.APIURL()})
+	logs, stop := serveInBackground(t)
+	logField(t, logs, "slack: socket mode connected", "level")
+	fake.SendEnvelope("events_api", slackfake.EventCallback("Ev1", slackfake.DirectMessage("D1", "U1", "1.1", "who is Lajcak?")))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	posts, err := fake.WaitPosts(ctx, 1)
+	if err != nil || posts[0].Channel != "D1" || !strings.Contains(string(posts[0].Blocks), "Miroslav Lajčák") {
+		t.Fatalf("%v %+v", err, posts)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d:\n%s", code, logs)
+	}
+}

@@ -1,0 +1,138 @@
+package slackfake
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Sign signs an HTTP-mode request body as Slack does: it sets
+// X-Slack-Request-Timestamp to ts and X-Slack-Signature to "v0=" and the hex
+// HMAC-SHA256, keyed with secret, of "v0:<unix ts>:<body>". Verifiers refuse
+// timestamps more than 5 minutes from their clock.
+func Sign(h http.Header, secret string, ts time.Time, body []byte) {
+	unix := strconv.FormatInt(ts.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + unix + ":"))
+	mac.Write(body)
+	h.Set("X-Slack-Request-Timestamp", unix)
+	h.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+}
+
+// EventCallback wraps event in the Events API envelope Slack posts (HTTP
+// mode) or puts in an events_api payload (Socket Mode). It panics if event
+// cannot be encoded.
+func EventCallback(eventID string, event map[string]any) []byte {
+	return mustJSON(map[string]any{
+		"token":      "fake",
+		"team_id":    TeamID,
+		"api_app_id": AppID,
+		"type":       "event_callback",
+		"event_id":   eventID,
+		"event_time": time.Now().Unix(),
+		"event":      event,
+		"authorizations": []map[string]any{{
+			"enterprise_id": nil, "team_id": TeamID, "user_id": BotUserID,
+			"is_bot": true, "is_enterprise_install": false,
+		}},
+		"is_ext_shared_channel": false,
+	})
+}
+
+// Mention is an app_mention event; threadTS is omitted when empty. The text
+// should start with "<@UBOT>", as Slack's does.
+func Mention(channel, user, ts, threadTS, text string) map[string]any {
+	e := map[string]any{
+		"type": "app_mention", "user": user, "text": text, "ts": ts,
+		"channel": channel, "event_ts": ts, "team": TeamID,
+	}
+	if threadTS != "" {
+		e["thread_ts"] = threadTS
+	}
+	return e
+}
+
+// DirectMessage is a message event in a direct message (channel_type "im").
+func DirectMessage(channel, user, ts, text string) map[string]any {
+	return map[string]any{
+		"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts,
+		"channel": channel, "event_ts": ts, "team": TeamID,
+	}
+}
+
+// triggerSeq makes trigger ids unique within the process.
+var triggerSeq atomic.Int64
+
+func newTriggerID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%d.%d.%x", triggerSeq.Add(1), 47445629121, b)
+}
+
+// fakeName derives a readable name from a Slack id: "C123" -> "fake-c123".
+func fakeName(id string) string { return "fake-" + strings.ToLower(id) }
+
+// SlashCommand is the form Slack posts for a slash command, with every field
+// Slack sends and a trigger_id unique per call. Channel and user names are
+// derived from the ids. Post it form-encoded (HTTP mode) or pass it to
+// SendEnvelope as a "slash_commands" payload.
+func SlashCommand(command, text, user, channel, responseURL string) url.Values {
+	return url.Values{
+		"token":                 {"fake"},
+		"team_id":               {TeamID},
+		"team_domain":           {"fake"},
+		"channel_id":            {channel},
+		"channel_name":          {fakeName(channel)},
+		"user_id":               {user},
+		"user_name":             {fakeName(user)},
+		"command":               {command},
+		"text":                  {text},
+		"api_app_id":            {AppID},
+		"is_enterprise_install": {"false"},
+		"response_url":          {responseURL},
+		"trigger_id":            {newTriggerID()},
+	}
+}
+
+// BlockAction is the JSON of a block_actions interaction: user clicked the
+// button actionID (with value) on an ephemeral message in channel. Post it
+// as the form field "payload" (HTTP mode) or pass it to SendEnvelope as an
+// "interactive" payload.
+func BlockAction(user, channel, actionID, value, responseURL string) []byte {
+	now := time.Now()
+	return mustJSON(map[string]any{
+		"type":       "block_actions",
+		"token":      "fake",
+		"api_app_id": AppID,
+		"user":       map[string]any{"id": user, "username": fakeName(user), "name": fakeName(user), "team_id": TeamID},
+		"team":       map[string]any{"id": TeamID, "domain": "fake"},
+		"channel":    map[string]any{"id": channel, "name": fakeName(channel)},
+		"container": map[string]any{
+			"type": "message", "channel_id": channel, "is_ephemeral": true,
+			"message_ts": fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000),
+		},
+		"response_url": responseURL,
+		"trigger_id":   newTriggerID(),
+		"actions": []map[string]any{{
+			"type": "button", "action_id": actionID, "block_id": "fake_block", "value": value,
+			"action_ts": fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000),
+		}},
+	})
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("slackfake: %v", err))
+	}
+	return b
+}
