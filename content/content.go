@@ -92,6 +92,17 @@ type Role struct {
 	Role    string // "moderator", "panellist" or "speaker"
 }
 
+// Label is the role as people read it: "Moderator", "Panellist" or "Speaker".
+func (r Role) Label() string {
+	switch r.Role {
+	case "moderator":
+		return "Moderator"
+	case "panellist":
+		return "Panellist"
+	}
+	return "Speaker"
+}
+
 // Vocabulary is the domain vocabulary, as written in vocabulary.yaml.
 type Vocabulary struct {
 	// Spellings maps a variant spelling (British) to the indexed form.

@@ -214,7 +214,7 @@ func cardBlocks(cards []answer.Card) []slack.Block {
 			lines = append(lines, escape(p.Role))
 		}
 		for _, r := range p.Roles {
-			lines = append(lines, escape(roleName(r.Role)+", "+r.Segment.Title))
+			lines = append(lines, escape(r.Label()+", "+r.Segment.Title))
 		}
 		blocks = append(blocks, section(strings.Join(lines, "\n")), contextLine(statements(len(c.Statements))))
 	}
@@ -229,16 +229,6 @@ func statements(n int) string {
 		return "The summary credits them with 1 statement."
 	}
 	return fmt.Sprintf("The summary credits them with %d statements.", n)
-}
-
-func roleName(role string) string {
-	switch role {
-	case "moderator":
-		return "Moderator"
-	case "panellist":
-		return "Panellist"
-	}
-	return "Speaker"
 }
 
 func cardsMessage(cards []answer.Card) message {

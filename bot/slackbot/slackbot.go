@@ -32,7 +32,7 @@ type Config struct {
 	// APIURL, if set, is the base of Slack's Web API (tests, other Slack
 	// hosts), e.g. "http://127.0.0.1:8080/api/".
 	APIURL  string
-	Workers int // replies worked on at once (default 8)
+	Workers int // replies worked on at once (default 64: most of their time is spent waiting on Slack)
 	Queue   int // requests waiting for a worker (default 1000)
 	Log     zerolog.Logger
 	// HTTPClient posts to Slack; nil means a client with a 15 s timeout.
@@ -80,7 +80,7 @@ var ErrAuth = errors.New("slack refused the bot token")
 // answers with e.
 func New(ctx context.Context, e *answer.Engine, c Config) (*Bot, error) {
 	if c.Workers <= 0 {
-		c.Workers = 8
+		c.Workers = 64
 	}
 	if c.Queue <= 0 {
 		c.Queue = 1000

@@ -101,7 +101,7 @@ func writeCards(b *strings.Builder, cards []answer.Card, st Style) {
 			b.WriteString(wrap(p.Role, nil, st, 3, false))
 		}
 		for _, r := range p.Roles {
-			b.WriteString(wrap(roleName(r.Role)+", "+r.Segment.Title, nil, st, 3, false))
+			b.WriteString(wrap(r.Label()+", "+r.Segment.Title, nil, st, 3, false))
 		}
 		switch n := len(c.Statements); n {
 		case 0:
@@ -112,16 +112,6 @@ func writeCards(b *strings.Builder, cards []answer.Card, st Style) {
 			b.WriteString(wrapStyled(fmt.Sprintf("The summary credits them with %d statements.", n), st, 3, dim))
 		}
 	}
-}
-
-func roleName(role string) string {
-	switch role {
-	case "moderator":
-		return "Moderator"
-	case "panellist":
-		return "Panellist"
-	}
-	return "Speaker"
 }
 
 // WritePanels lists the hearing's segments in order with their people.

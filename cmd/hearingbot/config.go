@@ -34,7 +34,7 @@ type Config struct {
 	Addr string `envconfig:"ADDR" default:":3000"`
 	// Workers answer this many requests at once; Queue holds the requests
 	// waiting for one (HEARINGBOT_WORKERS, HEARINGBOT_QUEUE).
-	Workers int `envconfig:"WORKERS" default:"8"`
+	Workers int `envconfig:"WORKERS" default:"64"`
 	Queue   int `envconfig:"QUEUE" default:"1000"`
 }
 
