@@ -28,6 +28,26 @@ type Hearing struct {
 	Segments   []*Segment
 	Sentences  []*Sentence // all sentences, in summary order
 	Vocabulary Vocabulary
+	Themes     []*Theme // the digest's themes, in rotation order; may be empty
+}
+
+// Theme is one of the hearing's main themes, for the daily digest.
+type Theme struct {
+	ID          string
+	Title       string
+	Description string   // one line
+	Words       []string // any one of these puts a sentence on the theme
+	Related     []string // these count half: a sentence needs two, or one and a word
+}
+
+// Theme returns the theme with the id, or nil.
+func (h *Hearing) Theme(id string) *Theme {
+	for _, t := range h.Themes {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
 }
 
 // Kind says what a sentence does.

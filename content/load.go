@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,9 +20,10 @@ import (
 const (
 	HearingFile    = "hearing.yaml"
 	VocabularyFile = "vocabulary.yaml"
+	ThemesFile     = "themes.yaml" // optional: without it there is no digest
 )
 
-//go:embed hearing.yaml vocabulary.yaml summary.txt
+//go:embed hearing.yaml vocabulary.yaml themes.yaml summary.txt
 var embedded embed.FS
 
 // Embedded returns the content folder embedded in the binary, for Load.
@@ -45,8 +47,9 @@ func LoadDir(dir string) (*Hearing, error) {
 	return Load(os.DirFS(dir))
 }
 
-// Load reads hearing.yaml, vocabulary.yaml and the summary they name from
-// fsys, and validates them. The error lists every problem found, one a line.
+// Load reads hearing.yaml, vocabulary.yaml, themes.yaml (if there is one) and
+// the summary they name from fsys, and validates them. The error lists every
+// problem found, one a line.
 func Load(fsys fs.FS) (*Hearing, error) {
 	var f hearingFile
 	if err := decode(fsys, HearingFile, &f); err != nil {
@@ -56,6 +59,12 @@ func Load(fsys fs.FS) (*Hearing, error) {
 	if err := decode(fsys, VocabularyFile, &v); err != nil {
 		return nil, err
 	}
+	var t themesFile
+	if _, err := fs.Stat(fsys, ThemesFile); err == nil {
+		if err := decode(fsys, ThemesFile, &t); err != nil {
+			return nil, err
+		}
+	}
 	if f.Hearing.Source == "" {
 		return nil, fmt.Errorf("content: %s: hearing.source: missing (the summary's file name)", HearingFile)
 	}
@@ -63,7 +72,7 @@ func Load(fsys fs.FS) (*Hearing, error) {
 	if err != nil {
 		return nil, fmt.Errorf("content: %s: hearing.source: %w", HearingFile, err)
 	}
-	b := builder{file: f, vocab: v, source: string(src)}
+	b := builder{file: f, vocab: v, themes: t, source: string(src)}
 	h := b.build()
 	if err := errors.Join(b.errs...); err != nil {
 		return nil, fmt.Errorf("content: invalid:\n%w", err)
@@ -135,6 +144,18 @@ type vocabularyFile struct {
 	Ignore    []string            `yaml:"ignore"`
 }
 
+type themesFile struct {
+	Themes []themeFile `yaml:"themes"`
+}
+
+type themeFile struct {
+	ID          string   `yaml:"id"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"`
+	Words       []string `yaml:"words"`
+	Related     []string `yaml:"related"`
+}
+
 // Group words a credit may hold besides person ids.
 const (
 	creditPanellists   = "panellists"
@@ -155,6 +176,7 @@ var (
 type builder struct {
 	file   hearingFile
 	vocab  vocabularyFile
+	themes themesFile
 	source string
 	errs   []error
 }
@@ -193,7 +215,44 @@ func (b *builder) build() *Hearing {
 	b.sentences(h)
 	b.roles(h)
 	h.Vocabulary = b.vocabulary()
+	h.Themes = b.themesList()
 	return h
+}
+
+// maxThemeTitle is Slack's limit for a header, where a digest shows it.
+const maxThemeTitle = 150
+
+func (b *builder) themesList() []*Theme {
+	var out []*Theme
+	seen := map[string]bool{}
+	for i, tf := range b.themes.Themes {
+		where := fmt.Sprintf("%s: themes[%d]", ThemesFile, i)
+		if !idPattern.MatchString(tf.ID) {
+			b.errorf("%s: id %q: use lowercase words joined by hyphens", where, tf.ID)
+		} else if seen[tf.ID] {
+			b.errorf("%s: id %q: used twice", where, tf.ID)
+		}
+		seen[tf.ID] = true
+		switch n := utf8.RuneCountInString(tf.Title); {
+		case strings.TrimSpace(tf.Title) == "":
+			b.errorf("%s (%s): title: missing", where, tf.ID)
+		case n > maxThemeTitle:
+			b.errorf("%s (%s): title: %d characters, at most %d", where, tf.ID, n, maxThemeTitle)
+		}
+		if strings.TrimSpace(tf.Description) == "" || strings.Contains(tf.Description, "\n") {
+			b.errorf("%s (%s): description: must be one line of text", where, tf.ID)
+		}
+		if len(tf.Words) == 0 {
+			b.errorf("%s (%s): words: none; list the words that find the theme in the summary", where, tf.ID)
+		}
+		for _, w := range append(slices.Clone(tf.Words), tf.Related...) {
+			if strings.TrimSpace(w) == "" {
+				b.errorf("%s (%s): words: an empty word", where, tf.ID)
+			}
+		}
+		out = append(out, &Theme{ID: tf.ID, Title: tf.Title, Description: tf.Description, Words: tf.Words, Related: tf.Related})
+	}
+	return out
 }
 
 func (b *builder) people(h *Hearing) {

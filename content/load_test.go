@@ -73,7 +73,7 @@ func TestPeopleAsTheSummaryGivesThem(t *testing.T) {
 func broken(t *testing.T, file, old, new string) fs.FS {
 	t.Helper()
 	m := fstest.MapFS{}
-	for _, name := range []string{HearingFile, VocabularyFile, "summary.txt"} {
+	for _, name := range []string{HearingFile, VocabularyFile, ThemesFile, "summary.txt"} {
 		data, err := fs.ReadFile(embedded, name)
 		if err != nil {
 			t.Fatal(err)
@@ -126,6 +126,13 @@ func TestLoadRejectsBrokenContent(t *testing.T) {
 			"a group needs at least two members"},
 		{"multi-word spelling", VocabularyFile, "  labour: labor", "  labour market: labor market",
 			"both sides must be single words"},
+		{"duplicate theme id", ThemesFile, "id: legal-pathways", "id: smuggling-trafficking", `id "smuggling-trafficking": used twice`},
+		{"bad theme id", ThemesFile, "id: skills", "id: Skills!", `id "Skills!": use lowercase words`},
+		{"theme without words", ThemesFile, "words: [skills, qualifications, certificates, skills-matching]", "words: []", "(skills): words: none"},
+		{"theme with an empty related word", ThemesFile, "related: [recognition,", "related: [\"\",", "(skills): words: an empty word"},
+		{"theme without title", ThemesFile, "title: Decent work and fair recruitment", "title: \"\"", "(decent-work): title: missing"},
+		{"theme title too long", ThemesFile, "title: Decent work and fair recruitment", "title: " + strings.Repeat("long ", 40), "title: 199 characters, at most 150"},
+		{"unknown theme field", ThemesFile, "description: Fair recruitment", "summary: Fair recruitment", "field summary not found"},
 		{"extra text at the end of the summary", "summary.txt", "different parts of the world.", "different parts of the world. And more.",
 			"the summary goes on past the last sentence: And more."},
 	} {
@@ -138,6 +145,18 @@ func TestLoadRejectsBrokenContent(t *testing.T) {
 				t.Errorf("error does not mention %q:\n%v", tc.want, err)
 			}
 		})
+	}
+}
+
+func TestThemesAreOptional(t *testing.T) {
+	m := broken(t, "", "", "").(fstest.MapFS)
+	delete(m, ThemesFile)
+	h, err := Load(m)
+	if err != nil || len(h.Themes) != 0 {
+		t.Fatalf("without themes.yaml: %d themes, %v", len(h.Themes), err)
+	}
+	if got := len(Default().Themes); got < 5 {
+		t.Errorf("the embedded hearing has %d themes", got)
 	}
 }
 

@@ -204,6 +204,10 @@ type Query struct {
 	Segments []*content.Segment
 	// Limit caps the hits; 0 means 10.
 	Limit int
+	// Literal searches Text's words as written (spelling and stemming
+	// still apply), without their vocabulary equivalents: for curated word
+	// lists such as a theme's, where an equivalent would stray.
+	Literal bool
 }
 
 // Hit is one search result.
@@ -239,6 +243,16 @@ const (
 // Passages searches the hearing's sentences.
 func (x *Index) Passages(ctx context.Context, q Query) ([]Hit, error) {
 	topics := x.Topics(q.Text)
+	if q.Literal {
+		literal := topics[:0]
+		for _, t := range topics {
+			if len(t.Terms) > 0 {
+				t.Equivalents = nil
+				literal = append(literal, t)
+			}
+		}
+		topics = literal
+	}
 	fields := map[string]float64{fieldText: boostText, fieldContext: boostContext}
 	var extra []query.Query
 	for _, p := range q.Credit {
@@ -329,6 +343,12 @@ func spans(terms search.TermLocationMap) []Span {
 			out = append(out, Span{int(l.Start), int(l.End)})
 		}
 	}
+	return Merge(out)
+}
+
+// Merge sorts spans and merges those that overlap or touch. It may reorder
+// and overwrite the slice it is given.
+func Merge(out []Span) []Span {
 	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	merged := out[:0]
 	for _, s := range out {

@@ -315,6 +315,7 @@ const helpText = "*Ask me about the Second informal interactive multi-stakeholde
 	"• `/hearing who <name>`: a person card, e.g. `/hearing who Claire Falconer`\n" +
 	"• `/hearing panels`: the programme, with moderators and panellists\n" +
 	"• `/hearing panel <number or words>`: one panel, e.g. `/hearing panel 2` or `/hearing panel smuggling`\n" +
+	"• `/hearing themes`: the hearing's themes; `/hearing digest [theme]`: preview a daily digest\n" +
 	"• `/hearing help`: this help\n" +
 	"Or mention me in a channel (`@hearingbot who moderated the first panel?`) and I answer in the thread, or write to me directly."
 

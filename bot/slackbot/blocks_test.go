@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/slack-go/slack"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
 	"hearingbot/content"
 	"hearingbot/index"
 )
@@ -33,7 +35,18 @@ func engine(t testing.TB) *answer.Engine {
 
 // offline is a Bot that renders replies without talking to Slack.
 func offline(t testing.TB) *Bot {
-	return &Bot{engine: engine(t), self: identity{userID: "UBOT", botID: "BBOT"}}
+	e := engine(t)
+	d, err := digest.New(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Bot{engine: e, self: identity{userID: "UBOT", botID: "BBOT"}, cfg: Config{Digests: d, Location: time.UTC}}
+}
+
+func TestGoldenDigest(t *testing.T) {
+	d := offline(t).cfg.Digests
+	day := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	golden(t, "digest", digestBlocks(d.Today(day)))
 }
 
 // golden compares the rendered message with testdata/name.golden.json.
@@ -109,6 +122,7 @@ func TestGoldenBlocks(t *testing.T) {
 		{"command-panel", "command", "panel 2"},
 		{"command-question", "command", "what did the panellists say about recruitment fees?"},
 		{"command-unknown", "command", "pannels"},
+		{"command-themes", "command", "themes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := kindMention

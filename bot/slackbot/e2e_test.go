@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
 	"hearingbot/internal/slackfake"
 )
 
@@ -66,7 +67,11 @@ func start(t *testing.T, socket bool, workers int) *harness {
 	t.Cleanup(fake.Close)
 	h := &harness{t: t, fake: fake, engine: engine(t), socket: socket, logs: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
-	bot, err := New(ctx, h.engine, Config{BotToken: "xoxb-test", APIURL: fake.APIURL(), Workers: workers, Log: zerolog.New(h.logs)})
+	digests, err := digest.New(ctx, h.engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot, err := New(ctx, h.engine, Config{BotToken: "xoxb-test", APIURL: fake.APIURL(), Workers: workers, Log: zerolog.New(h.logs), Digests: digests})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,6 +273,10 @@ func TestHearingCommand(t *testing.T) {
 				{"panels", "Panel 3: Regional perspectives", true},
 				{"panel 2", "Panel 2: Irregular migration", true},
 				{"panel 9", "No panel matches", false},
+				{"themes", "Decent work and fair recruitment", true},
+				{"digest skills", "Daily digest: Recognition of skills", true},
+				{"digest", "Daily digest: ", true},
+				{"digest sourdough", "No theme matches", false},
 				{"ask who moderated the first panel?", "Moderator", true},
 				{"what did the panellists say about labour inspection?", "*labour inspection*", true},
 			}
@@ -469,4 +478,46 @@ func TestSocketModeAcknowledgesWhatItCannotRead(t *testing.T) {
 		return false
 	})
 	h.posts(0)
+}
+
+func TestDigestPostedOncePerDay(t *testing.T) {
+	h := start(t, false, 1)
+	day := time.Now().UTC()
+	dg := h.bot.cfg.Digests.Today(day)
+	h.fake.FailNext("conversations.history", http.StatusTooManyRequests, 1)
+	h.fake.FailNext("chat.postMessage", http.StatusInternalServerError, 0)
+	ctx := context.Background()
+	for i, want := range []bool{true, false, false} {
+		posted, err := h.bot.PublishDigest(ctx, "CDIGEST", dg)
+		if err != nil || posted != want {
+			t.Fatalf("publish %d: posted %v, %v; want %v", i+1, posted, err, want)
+		}
+	}
+	// Another day's digest is not the same digest.
+	if posted, err := h.bot.PublishDigest(ctx, "CDIGEST", h.bot.cfg.Digests.Today(day.AddDate(0, 0, 1))); err != nil || !posted {
+		t.Fatalf("the next day: posted %v, %v", posted, err)
+	}
+	var posts []slackfake.Post
+	for _, p := range h.fake.Posts() {
+		if p.Channel == "CDIGEST" {
+			posts = append(posts, p)
+		}
+	}
+	if len(posts) != 2 {
+		t.Fatalf("%d digests posted, want 2", len(posts))
+	}
+	var meta struct {
+		EventType    string            `json:"event_type"`
+		EventPayload map[string]string `json:"event_payload"`
+	}
+	if err := json.Unmarshal(posts[0].Metadata, &meta); err != nil || meta.EventType != DigestEventType ||
+		meta.EventPayload["date"] != dg.DateString() || meta.EventPayload["theme"] != dg.Theme.ID {
+		t.Errorf("metadata %s (%v)", posts[0].Metadata, err)
+	}
+	if !strings.Contains(string(posts[0].Blocks), dg.Theme.Title) {
+		t.Errorf("blocks: %s", posts[0].Blocks)
+	}
+	if h.fake.Calls("conversations.history") < 4 || h.fake.Calls("chat.postMessage") != 3 {
+		t.Errorf("calls: history %d, postMessage %d", h.fake.Calls("conversations.history"), h.fake.Calls("chat.postMessage"))
+	}
 }

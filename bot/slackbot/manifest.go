@@ -7,8 +7,10 @@ var (
 	// Scopes are the bot token's OAuth scopes.
 	Scopes = []string{
 		"app_mentions:read", // app_mention events
-		"chat:write",        // answers in channels, threads and DMs
+		"channels:history",  // the digest looks for today's post in a public channel
+		"chat:write",        // answers in channels, threads and DMs; the digest
 		"commands",          // /hearing
+		"groups:history",    // the same look in a private channel
 		"im:history",        // message.im events: questions in DMs
 	}
 	// Events are the bot events the app subscribes to.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"hearingbot/bot/answer"
 )
@@ -50,7 +51,7 @@ func (b *Bot) answer(ctx context.Context, question string) (message, error) {
 }
 
 // commands are /hearing's subcommands; anything else is a question.
-var commands = []string{"help", "ask", "who", "panels", "panel"}
+var commands = []string{"help", "ask", "who", "panels", "panel", "themes", "digest"}
 
 // command answers /hearing's text. It reports whether the reply is worth a
 // "Share in channel" button.
@@ -74,12 +75,35 @@ func (b *Bot) command(ctx context.Context, text string) (m message, shareable bo
 			return helpMessage("No panel matches “" + escape(rest) + "”. `/hearing panels` lists them all."), false, nil
 		}
 		return panelMessage(b.engine, s), true, nil
+	case "themes":
+		if b.cfg.Digests == nil {
+			return helpMessage("This hearing has no themes."), false, nil
+		}
+		return themesMessage(b.cfg.Digests.Themes()), true, nil
+	case "digest":
+		return b.digestPreview(rest)
 	}
 	if rest == "" && nearCommand(verb) {
 		return helpMessage("I don't know `/hearing " + escape(verb) + "`."), false, nil
 	}
 	m, err = b.answer(ctx, text)
 	return m, true, err
+}
+
+// digestPreview shows today's digest on a theme, or on the theme of the day.
+func (b *Bot) digestPreview(name string) (message, bool, error) {
+	d := b.cfg.Digests
+	if d == nil {
+		return helpMessage("This hearing has no themes, so there is no digest."), false, nil
+	}
+	today := time.Now().In(b.cfg.Location)
+	t := d.ThemeOf(today)
+	if name != "" {
+		if t = d.Theme(name); t == nil {
+			return helpMessage("No theme matches “" + escape(name) + "”. `/hearing themes` lists them."), false, nil
+		}
+	}
+	return digestBlocks(d.For(t, today)), true, nil
 }
 
 // who answers "/hearing who NAME": one card, or buttons when several people

@@ -23,6 +23,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
 )
 
 // Config is what the bot needs; the command line fills it from the
@@ -37,6 +38,10 @@ type Config struct {
 	Log     zerolog.Logger
 	// HTTPClient posts to Slack; nil means a client with a 15 s timeout.
 	HTTPClient *http.Client
+	// Digests, if set, serves /hearing themes and /hearing digest, for the
+	// day in Location (nil: UTC).
+	Digests  *digest.Digester
+	Location *time.Location
 }
 
 // Bot answers Slack requests. Start it, hand it to a transport (Handler for
@@ -66,6 +71,7 @@ type Bot struct {
 // webAPI is the part of Slack's Web API the bot calls.
 type webAPI interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
 }
 
 var _ webAPI = (*slack.Client)(nil)
@@ -84,6 +90,9 @@ func New(ctx context.Context, e *answer.Engine, c Config) (*Bot, error) {
 	}
 	if c.Queue <= 0 {
 		c.Queue = 1000
+	}
+	if c.Location == nil {
+		c.Location = time.UTC
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: 15 * time.Second}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
 	"hearingbot/content"
 	"hearingbot/index"
 )
@@ -77,6 +78,37 @@ func writeExcerpt(b *strings.Builder, n int, x answer.Excerpt, st Style) {
 	default:
 		b.WriteString(wrapStyled("The summary's narrative; credits no one", st, len(prefix), dim))
 	}
+}
+
+// WriteDigest renders a daily digest: the theme, its description, the
+// excerpts with their citations, and an invitation to ask.
+func WriteDigest(w io.Writer, d digest.Digest, st Style) error {
+	var b strings.Builder
+	b.WriteString(wrap(st.em("Daily digest: "+d.Theme.Title, bold), nil, Style{Width: st.Width}, 0, false))
+	b.WriteString(wrapStyled(d.Date.Format("Monday 2 January 2006"), st, 0, dim))
+	b.WriteString(wrap(d.Theme.Description, nil, st, 0, false) + "\n")
+	for i, x := range d.Excerpts {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		writeExcerpt(&b, i+1, x, st)
+	}
+	b.WriteString("\n" + wrap(askMore, nil, st, 0, false))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+const askMore = "Ask more: hearingbot ask \"QUESTION\", or in Slack mention @hearingbot or use /hearing."
+
+// WriteThemes lists the digest's themes.
+func WriteThemes(w io.Writer, themes []*content.Theme, st Style) error {
+	var b strings.Builder
+	for _, t := range themes {
+		b.WriteString(st.em(t.ID, bold) + ": " + t.Title + "\n")
+		b.WriteString(wrap(t.Description, nil, st, 3, false))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // WriteCards renders person cards.

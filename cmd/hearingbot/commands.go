@@ -15,6 +15,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
 	"hearingbot/bot/term"
 	"hearingbot/content"
 	"hearingbot/index"
@@ -32,6 +33,9 @@ Usage:
   hearingbot ask [--json] -          answer one question per line of standard input
   hearingbot who NAME                show a person card
   hearingbot panels                  list the segments with moderators and panellists
+  hearingbot themes                  list the hearing's themes
+  hearingbot digest [--theme ID] [--date YYYY-MM-DD] [--post]
+                                     print the daily digest, or post it to HEARINGBOT_DIGEST_CHANNELS
   hearingbot serve                   run the Slack bot (Socket Mode or HTTP; see the README)
   hearingbot check [DIR]             validate a content folder (default: the embedded hearing)
   hearingbot version                 print the version
@@ -87,7 +91,7 @@ func run(ctx context.Context, args []string, s Streams) error {
 			return err
 		}
 		return serve(ctx, cfg, s)
-	case "ask", "who", "panels":
+	case "ask", "who", "panels", "digest", "themes":
 	default:
 		return usageError("unknown command %q", cmd)
 	}
@@ -99,12 +103,21 @@ func run(ctx context.Context, args []string, s Streams) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print JSON")
+	var dg digestFlags
+	if cmd == "digest" {
+		fs.StringVar(&dg.theme, "theme", "", "theme id")
+		fs.StringVar(&dg.date, "date", "", "YYYY-MM-DD")
+		fs.BoolVar(&dg.post, "post", false, "post to Slack")
+	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return usageError("%s: %v", cmd, err)
 	}
 	if *asJSON && cmd != "ask" {
 		return usageError("%s: --json is for ask", cmd)
+	}
+	if (cmd == "digest" || cmd == "themes") && len(pos) > 0 {
+		return usageError("%s takes no arguments but flags: %q", cmd, pos)
 	}
 	h, err := loadHearing(cfg.ContentDir)
 	if err != nil {
@@ -125,6 +138,17 @@ func run(ctx context.Context, args []string, s Streams) error {
 	}
 	defer x.Close()
 	e := answer.New(h, x)
+	switch cmd {
+	case "digest", "themes":
+		d, err := digest.New(ctx, e)
+		if err != nil {
+			return err
+		}
+		if cmd == "themes" {
+			return term.WriteThemes(s.Out, d.Themes(), style)
+		}
+		return digestCommand(ctx, cfg, d, e, dg, s, style)
+	}
 	if cmd == "who" {
 		return who(ctx, e, strings.Join(pos, " "), s, style)
 	}

@@ -4,9 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/kelseyhightower/envconfig"
+	"github.com/robfig/cron/v3"
+
+	"hearingbot/bot/digest"
 )
 
 // Config is the whole configuration, read from the environment once.
@@ -36,7 +41,47 @@ type Config struct {
 	// waiting for one (HEARINGBOT_WORKERS, HEARINGBOT_QUEUE).
 	Workers int `envconfig:"WORKERS" default:"64"`
 	Queue   int `envconfig:"QUEUE" default:"1000"`
+
+	// DigestSchedule, a cron expression, posts the daily digest from serve
+	// (HEARINGBOT_DIGEST_SCHEDULE; empty: no schedule). DigestTZ is the time
+	// zone of the schedule and of "today" (HEARINGBOT_DIGEST_TZ).
+	// DigestChannels are the channel ids it goes to
+	// (HEARINGBOT_DIGEST_CHANNELS, comma-separated).
+	DigestSchedule string   `envconfig:"DIGEST_SCHEDULE"`
+	DigestTZ       string   `envconfig:"DIGEST_TZ" default:"UTC"`
+	DigestChannels []string `envconfig:"DIGEST_CHANNELS"`
 }
+
+// digestSettings checks the digest's settings: the time zone always, the
+// schedule when set, and that a schedule (or a post) has channels.
+func (c Config) digestSettings(needChannels bool) (*time.Location, cron.Schedule, error) {
+	var problems []string
+	loc, err := time.LoadLocation(c.DigestTZ)
+	if err != nil || c.DigestTZ == "" {
+		problems = append(problems, fmt.Sprintf("%s_DIGEST_TZ: %q is not a time zone (use an IANA name such as Europe/Zurich, or UTC)", envPrefix, c.DigestTZ))
+	}
+	var sched cron.Schedule
+	if c.DigestSchedule != "" {
+		if sched, err = digest.ParseSchedule(c.DigestSchedule); err != nil {
+			problems = append(problems, fmt.Sprintf("%s_DIGEST_SCHEDULE: %q is not a cron expression (five fields, e.g. \"0 9 * * 1-5\", or @daily)", envPrefix, c.DigestSchedule))
+		}
+		needChannels = true
+	}
+	if needChannels && len(c.DigestChannels) == 0 {
+		problems = append(problems, fmt.Sprintf("%s_DIGEST_CHANNELS is not set: list the channel ids the digest goes to, e.g. C0123456789", envPrefix))
+	}
+	for _, ch := range c.DigestChannels {
+		if !channelID.MatchString(ch) {
+			problems = append(problems, fmt.Sprintf("%s_DIGEST_CHANNELS: %q is not a channel id (C…, G… or D…, as in the channel's details)", envPrefix, ch))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, nil, fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
+	}
+	return loc, sched, nil
+}
+
+var channelID = regexp.MustCompile(`^[CGD][A-Z0-9]+$`)
 
 // envPrefix prefixes every variable; NO_COLOR and the SLACK_ ones are read
 // unprefixed too.

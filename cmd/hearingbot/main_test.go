@@ -134,9 +134,11 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 
 func TestGoldenOutput(t *testing.T) {
 	for name, args := range map[string][]string{
-		"who":  {"who", "gomez", "camacho"},
-		"ask":  {"ask", "What", "did", "Louise", "Arbour", "ask", "participants", "to", "provide?"},
-		"help": {"help"},
+		"who":    {"who", "gomez", "camacho"},
+		"ask":    {"ask", "What", "did", "Louise", "Arbour", "ask", "participants", "to", "provide?"},
+		"help":   {"help"},
+		"digest": {"digest", "--theme", "skills", "--date", "2026-11-27"},
+		"themes": {"themes"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, stdout, stderr := runMain(t, "", args...)

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
 	"hearingbot/bot/slackbot"
 	"hearingbot/index"
 )
@@ -25,6 +26,10 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	if err != nil {
 		return err
 	}
+	loc, sched, err := cfg.digestSettings(false)
+	if err != nil {
+		return err
+	}
 	log := zerolog.New(s.Err).With().Timestamp().Logger()
 	h, err := loadHearing(cfg.ContentDir)
 	if err != nil {
@@ -35,15 +40,30 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 		return err
 	}
 	defer x.Close()
-	bot, err := slackbot.New(ctx, answer.New(h, x), slackbot.Config{
+	e := answer.New(h, x)
+	digests, err := digest.New(ctx, e)
+	switch {
+	case errors.Is(err, digest.ErrNoThemes) && sched == nil:
+		digests = nil // no themes, no digest: the rest works
+	case err != nil:
+		return err
+	}
+	bot, err := slackbot.New(ctx, e, slackbot.Config{
 		BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(),
 		Workers: cfg.Workers, Queue: cfg.Queue,
-		Log: log.With().Str("component", "slack").Logger(),
+		Log:     log.With().Str("component", "slack").Logger(),
+		Digests: digests, Location: loc,
 	})
 	if err != nil {
 		return err
 	}
 	bot.Start()
+	if sched != nil {
+		scheduleCtx, stopSchedule := context.WithCancel(ctx)
+		defer stopSchedule()
+		go digests.Run(scheduleCtx, sched, loc, cfg.DigestChannels, bot, log.With().Str("component", "digest").Logger())
+		log.Info().Str("schedule", cfg.DigestSchedule).Str("tz", loc.String()).Strs("channels", cfg.DigestChannels).Msg("digest scheduled")
+	}
 	log.Info().Str("mode", string(m)).Str("version", buildVersion()).Msg("serving")
 
 	var runErr error

@@ -63,8 +63,8 @@ type Server struct {
 	posts    []Post
 	calls    map[string]int
 	history  map[string][]*message // per channel, oldest first
-	tsSeq    int64
-	used     map[string]int // response_url id -> successful posts
+	lastTS   int64                 // microseconds of the last ts given
+	used     map[string]int        // response_url id -> successful posts
 	faults   Faults
 	rng      *rand.Rand
 	failNext map[string][]failure
@@ -295,11 +295,12 @@ type message struct {
 	broadcast bool // reply_broadcast: a thread reply also shown in the channel
 }
 
-// nextTSLocked returns a new message ts, increasing: 1700000000.000100, ...
+// nextTSLocked returns a new message ts: the time now, as Slack's are (so
+// history's oldest and latest filter them as Slack would), and increasing.
 func (s *Server) nextTSLocked() string {
-	s.tsSeq++
-	us := s.tsSeq * 100
-	return fmt.Sprintf("%d.%06d", 1700000000+us/1e6, us%1e6)
+	us := max(time.Now().UnixMicro(), s.lastTS+1)
+	s.lastTS = us
+	return fmt.Sprintf("%d.%06d", us/1e6, us%1e6)
 }
 
 // tsMicros parses a Slack ts ("1700000000.000100") into microseconds.
