@@ -164,3 +164,27 @@ func TestServeSocketMode(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, logs)
 	}
 }
+
+func TestServeRunsTheDigestScheduleOncePerDay(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": fake.APIURL(),
+		"HEARINGBOT_DIGEST_SCHEDULE": "@every 200ms", "HEARINGBOT_DIGEST_CHANNELS": "CDIGEST", "HEARINGBOT_DIGEST_TZ": "UTC"})
+	logs, stop := serveInBackground(t)
+	logField(t, logs, "digest scheduled", "schedule")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := fake.WaitPosts(ctx, 1); err != nil {
+		t.Fatalf("no digest: %v\n%s", err, logs)
+	}
+	// Later firings find today's digest in the channel's history.
+	for fake.Calls("conversations.history") < 4 && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+	if n := len(fake.Posts()); n != 1 || !strings.Contains(logs.String(), "digest already posted today; skipped") {
+		t.Errorf("%d digests posted:\n%s", n, logs)
+	}
+}
