@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -14,74 +16,84 @@ import (
 	"hearingbot/bot/digest"
 )
 
-// Config is the whole configuration, read from the environment once.
-// Every field is documented in the README's configuration table.
+// Config is the whole configuration, read from the environment once, here
+// and nowhere else. Every field is a row of the README's configuration
+// table (a test holds the two together). Tags: envconfig names the variable
+// after the HEARINGBOT_ prefix; unprefixed marks one documented and read
+// without it (the prefixed name wins when both are set); secret keeps the
+// value out of 'hearingbot config' and the logs.
 type Config struct {
-	// ContentDir points at a content folder to serve instead of the embedded
-	// hearing (HEARINGBOT_CONTENT_DIR).
 	ContentDir string `envconfig:"CONTENT_DIR"`
-	// Width wraps terminal output (HEARINGBOT_WIDTH; 0 means 80).
-	Width int `envconfig:"WIDTH" default:"80"`
-	// NoColor, when not empty, turns off emphasis in terminal output (NO_COLOR,
-	// see no-color.org).
-	NoColor string `envconfig:"NO_COLOR"`
+	Width      int    `envconfig:"WIDTH" default:"80"`
+	NoColor    string `envconfig:"NO_COLOR" unprefixed:"true"`
 
-	// Slack credentials, read unprefixed as Slack's own tools name them (the
-	// HEARINGBOT_ prefixed names win when both are set).
-	SlackBotToken      string `envconfig:"SLACK_BOT_TOKEN"`
-	SlackAppToken      string `envconfig:"SLACK_APP_TOKEN"`
-	SlackSigningSecret string `envconfig:"SLACK_SIGNING_SECRET"`
-	// SlackAPIURL moves all Web API traffic, and Socket Mode's connection
-	// opening, to another base URL.
-	SlackAPIURL string `envconfig:"SLACK_API_URL"`
+	SlackBotToken      string `envconfig:"SLACK_BOT_TOKEN" unprefixed:"true" secret:"true"`
+	SlackAppToken      string `envconfig:"SLACK_APP_TOKEN" unprefixed:"true" secret:"true"`
+	SlackSigningSecret string `envconfig:"SLACK_SIGNING_SECRET" unprefixed:"true" secret:"true"`
+	SlackAPIURL        string `envconfig:"SLACK_API_URL" unprefixed:"true"`
 
-	// Addr is where HTTP mode listens (HEARINGBOT_ADDR).
-	Addr string `envconfig:"ADDR" default:":3000"`
-	// Workers answer this many requests at once; Queue holds the requests
-	// waiting for one (HEARINGBOT_WORKERS, HEARINGBOT_QUEUE).
-	Workers int `envconfig:"WORKERS" default:"64"`
-	Queue   int `envconfig:"QUEUE" default:"1000"`
+	Addr            string        `envconfig:"ADDR" default:":3000"`
+	Workers         int           `envconfig:"WORKERS" default:"64"`
+	Queue           int           `envconfig:"QUEUE" default:"1000"`
+	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"25s"`
 
-	// DigestSchedule, a cron expression, posts the daily digest from serve
-	// (HEARINGBOT_DIGEST_SCHEDULE; empty: no schedule). DigestTZ is the time
-	// zone of the schedule and of "today" (HEARINGBOT_DIGEST_TZ).
-	// DigestChannels are the channel ids it goes to
-	// (HEARINGBOT_DIGEST_CHANNELS, comma-separated).
+	LogLevel  string `envconfig:"LOG_LEVEL" default:"info"`
+	LogFormat string `envconfig:"LOG_FORMAT"`
+
 	DigestSchedule string   `envconfig:"DIGEST_SCHEDULE"`
 	DigestTZ       string   `envconfig:"DIGEST_TZ" default:"UTC"`
 	DigestChannels []string `envconfig:"DIGEST_CHANNELS"`
 }
 
-// digestSettings checks the digest's settings: the time zone always, the
-// schedule when set, and that a schedule (or a post) has channels.
-func (c Config) digestSettings(needChannels bool) (*time.Location, cron.Schedule, error) {
-	var problems []string
-	loc, err := time.LoadLocation(c.DigestTZ)
-	if err != nil || c.DigestTZ == "" {
-		problems = append(problems, fmt.Sprintf("%s_DIGEST_TZ: %q is not a time zone (use an IANA name such as Europe/Zurich, or UTC)", envPrefix, c.DigestTZ))
-	}
-	var sched cron.Schedule
-	if c.DigestSchedule != "" {
-		if sched, err = digest.ParseSchedule(c.DigestSchedule); err != nil {
-			problems = append(problems, fmt.Sprintf("%s_DIGEST_SCHEDULE: %q is not a cron expression (five fields, e.g. \"0 9 * * 1-5\", or @daily)", envPrefix, c.DigestSchedule))
-		}
-		needChannels = true
-	}
-	if needChannels && len(c.DigestChannels) == 0 {
-		problems = append(problems, fmt.Sprintf("%s_DIGEST_CHANNELS is not set: list the channel ids the digest goes to, e.g. C0123456789", envPrefix))
-	}
-	for _, ch := range c.DigestChannels {
-		if !channelID.MatchString(ch) {
-			problems = append(problems, fmt.Sprintf("%s_DIGEST_CHANNELS: %q is not a channel id (C…, G… or D…, as in the channel's details)", envPrefix, ch))
-		}
-	}
-	if len(problems) > 0 {
-		return nil, nil, fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
-	}
-	return loc, sched, nil
+// variable describes one configuration variable.
+type variable struct {
+	Name     string // as documented: HEARINGBOT_ADDR, SLACK_BOT_TOKEN
+	Default  string
+	Secret   bool
+	field    reflect.Value
+	fieldTyp reflect.StructField
 }
 
-var channelID = regexp.MustCompile(`^[CGD][A-Z0-9]+$`)
+// variables lists the configuration's variables, in the struct's order,
+// with the values of c.
+func (c *Config) variables() []variable {
+	v := reflect.ValueOf(c).Elem()
+	var out []variable
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		name := envPrefix + "_" + f.Tag.Get("envconfig")
+		if f.Tag.Get("unprefixed") == "true" {
+			name = f.Tag.Get("envconfig")
+		}
+		out = append(out, variable{Name: name, Default: f.Tag.Get("default"), Secret: f.Tag.Get("secret") == "true", field: v.Field(i), fieldTyp: f})
+	}
+	return out
+}
+
+// shown is the variable's value as 'hearingbot config' prints it: secrets
+// as whether they are set and, for tokens, their kind.
+func (v variable) shown() string {
+	val := fmt.Sprint(v.field.Interface())
+	switch x := v.field.Interface().(type) {
+	case []string:
+		val = strings.Join(x, ",")
+	case time.Duration:
+		val = x.String()
+	}
+	switch {
+	case v.Secret && val == "":
+		return "(not set)"
+	case v.Secret:
+		kind, _, ok := strings.Cut(val, "-")
+		if ok && (kind == "xoxb" || kind == "xapp") {
+			return kind + "-… (set, redacted)"
+		}
+		return "(set, redacted)"
+	case val == "":
+		return "(not set)"
+	}
+	return val
+}
 
 // envPrefix prefixes every variable; NO_COLOR and the SLACK_ ones are read
 // unprefixed too.
@@ -91,6 +103,9 @@ func loadConfig() (Config, error) {
 	var c Config
 	if err := envconfig.Process(envPrefix, &c); err != nil {
 		return c, fmt.Errorf("configuration: %w", err)
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "auto"
 	}
 	if c.Width < 0 || c.Width > 1000 {
 		return c, fmt.Errorf("configuration: %s_WIDTH: %d is not a width between 0 and 1000", envPrefix, c.Width)
@@ -144,6 +159,13 @@ func (c Config) slackMode() (mode, error) {
 	if c.Queue < 1 || c.Queue > 1_000_000 {
 		problems = append(problems, fmt.Sprintf("%s_QUEUE: %d is not between 1 and 1000000", envPrefix, c.Queue))
 	}
+	if c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute {
+		problems = append(problems, fmt.Sprintf("%s_SHUTDOWN_TIMEOUT: %s is not between 0 and 10m", envPrefix, c.ShutdownTimeout))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		problems = append(problems, fmt.Sprintf("%s_ADDR: %q is not host:port (e.g. :3000)", envPrefix, c.Addr))
+	}
+	problems = append(problems, c.logProblems()...)
 	if len(problems) > 0 {
 		return "", fmt.Errorf("configuration: %w", errors.New(strings.Join(problems, "; ")))
 	}
@@ -157,3 +179,33 @@ func (c Config) apiURL() string {
 	}
 	return c.SlackAPIURL + "/"
 }
+// digestSettings checks the digest's settings: the time zone always, the
+// schedule when set, and that a schedule (or a post) has channels.
+func (c Config) digestSettings(needChannels bool) (*time.Location, cron.Schedule, error) {
+	var problems []string
+	loc, err := time.LoadLocation(c.DigestTZ)
+	if err != nil || c.DigestTZ == "" {
+		problems = append(problems, fmt.Sprintf("%s_DIGEST_TZ: %q is not a time zone (use an IANA name such as Europe/Zurich, or UTC)", envPrefix, c.DigestTZ))
+	}
+	var sched cron.Schedule
+	if c.DigestSchedule != "" {
+		if sched, err = digest.ParseSchedule(c.DigestSchedule); err != nil {
+			problems = append(problems, fmt.Sprintf("%s_DIGEST_SCHEDULE: %q is not a cron expression (five fields, e.g. \"0 9 * * 1-5\", or @daily)", envPrefix, c.DigestSchedule))
+		}
+		needChannels = true
+	}
+	if needChannels && len(c.DigestChannels) == 0 {
+		problems = append(problems, fmt.Sprintf("%s_DIGEST_CHANNELS is not set: list the channel ids the digest goes to, e.g. C0123456789", envPrefix))
+	}
+	for _, ch := range c.DigestChannels {
+		if !channelID.MatchString(ch) {
+			problems = append(problems, fmt.Sprintf("%s_DIGEST_CHANNELS: %q is not a channel id (C…, G… or D…, as in the channel's details)", envPrefix, ch))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, nil, fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
+	}
+	return loc, sched, nil
+}
+
+var channelID = regexp.MustCompile(`^[CGD][A-Z0-9]+$`)

@@ -16,8 +16,13 @@ import (
 	"hearingbot/index"
 )
 
-// shutdownTimeout bounds how long serve waits for replies in flight.
-const shutdownTimeout = 25 * time.Second
+// What serve answers on HEARINGBOT_ADDR, besides slackbot.EventsPath in
+// HTTP mode.
+const (
+	healthPath  = "/healthz" // the process is alive
+	readyPath   = "/readyz"  // it can answer: index built, Slack reachable
+	metricsPath = "/metrics" // Prometheus
+)
 
 // serve runs the Slack bot until ctx ends (SIGINT or SIGTERM), then finishes
 // the replies in flight.
@@ -73,7 +78,7 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	case httpMode:
 		runErr = serveHTTP(ctx, cfg.Addr, bot.Handler(cfg.SlackSigningSecret), log)
 	}
-	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := bot.Stop(stopCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown")
