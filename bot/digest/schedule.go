@@ -28,6 +28,7 @@ type Publisher interface {
 
 // Run publishes the digest of the day to every channel whenever the
 // schedule fires, reading the schedule and the day in loc, until ctx ends.
+// A digest being published when ctx ends is finished (within a minute).
 // Each outcome is logged; an error does not stop the schedule.
 func (d *Digester) Run(ctx context.Context, sched cron.Schedule, loc *time.Location, channels []string, p Publisher, log zerolog.Logger) {
 	for {
@@ -44,7 +45,9 @@ func (d *Digester) Run(ctx context.Context, sched cron.Schedule, loc *time.Locat
 			return
 		case <-t.C:
 		}
-		Publish(ctx, d.Today(next.In(loc)), channels, p, log)
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		Publish(pctx, d.Today(next.In(loc)), channels, p, log)
+		cancel()
 	}
 }
 

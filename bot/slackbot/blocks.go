@@ -36,8 +36,9 @@ var slackID = regexp.MustCompile(`^[A-Z0-9]{2,32}$`)
 // message is a reply before it is sent: Block Kit blocks and the plain-text
 // fallback that notifications and screen readers use.
 type message struct {
-	Blocks []slack.Block
-	Text   string
+	Blocks    []slack.Block
+	Text      string
+	abstained bool // the summary does not cover the question
 }
 
 // escape makes text the bot did not write safe in mrkdwn: Slack reads <...>
@@ -197,6 +198,7 @@ func noAnswer(r answer.Response) message {
 		m.Blocks = append(m.Blocks, section(b.String()))
 	}
 	m.Text = truncate(said, maxFallback)
+	m.abstained = true
 	return m
 }
 

@@ -40,7 +40,7 @@ func offline(t testing.TB) *Bot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Bot{engine: e, self: identity{userID: "UBOT", botID: "BBOT"}, cfg: Config{Digests: d, Location: time.UTC}}
+	return &Bot{engine: e, self: identity{userID: "UBOT", botID: "BBOT"}, cfg: Config{Digests: d, Location: time.UTC, Metrics: noMetrics{}}}
 }
 
 func TestGoldenDigest(t *testing.T) {

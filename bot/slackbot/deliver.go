@@ -24,7 +24,7 @@ const (
 func (b *Bot) deliver(ctx context.Context, r request, posts []post) error {
 	for i, p := range posts {
 		send := func(ctx context.Context) error { return b.send(ctx, r, p) }
-		if err := retry(ctx, send, b.retried(r)); err != nil {
+		if err := retry(ctx, send, b.failed(r.id)); err != nil {
 			if p.deleteOriginal && i > 0 {
 				// The shared copy is out; a private copy left behind is harmless.
 				b.log.Warn().Err(err).Str("id", r.id).Msg("private copy not deleted")
@@ -36,10 +36,30 @@ func (b *Bot) deliver(ctx context.Context, r request, posts []post) error {
 	return nil
 }
 
-func (b *Bot) retried(r request) func(error, time.Duration) {
-	return func(err error, wait time.Duration) {
-		b.log.Warn().Err(err).Str("id", r.id).Dur("wait", wait).Msg("slack: retrying")
+// failed is told of each failed call to Slack made for the request id.
+func (b *Bot) failed(id string) func(error, time.Duration, bool) {
+	return func(err error, wait time.Duration, retrying bool) {
+		b.cfg.Metrics.SlackError(reason(err), retrying)
+		if retrying {
+			b.log.Warn().Err(err).Str("id", id).Dur("wait", wait).Msg("slack: retrying")
+		}
 	}
+}
+
+// reason names a failure for metrics.
+func reason(err error) string {
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	var ne net.Error
+	switch {
+	case errors.As(err, &rl), errors.As(err, &sc) && sc.Code == 429:
+		return "rate_limited"
+	case errors.As(err, &sc):
+		return "server_error"
+	case errors.As(err, &ne):
+		return "network"
+	}
+	return "refused"
 }
 
 // send makes one attempt at one post.
@@ -67,8 +87,9 @@ func (b *Bot) send(ctx context.Context, r request, p post) error {
 // retry calls f until it succeeds, fails for good, or ctx ends: after a
 // rate limit it waits what Slack asks (Retry-After), after a server or
 // network error it backs off exponentially. Slack's own refusals (a channel
-// not found, invalid blocks) are not retried. retried is told of each wait.
-func retry(ctx context.Context, f func(context.Context) error, retried func(error, time.Duration)) error {
+// not found, invalid blocks) are not retried. failed, if set, is told of
+// each failure, the wait before the next try, and whether there will be one.
+func retry(ctx context.Context, f func(context.Context) error, failed func(error, time.Duration, bool)) error {
 	backoff := firstBackoff
 	for attempt := 1; ; attempt++ {
 		err := f(ctx)
@@ -76,11 +97,12 @@ func retry(ctx context.Context, f func(context.Context) error, retried func(erro
 			return nil
 		}
 		wait, ok := retryable(err, backoff)
-		if !ok || attempt == maxAttempts {
-			return fmt.Errorf("after %d attempts: %w", attempt, err)
+		ok = ok && attempt < maxAttempts
+		if failed != nil {
+			failed(err, wait, ok)
 		}
-		if retried != nil {
-			retried(err, wait)
+		if !ok {
+			return fmt.Errorf("after %d attempts: %w", attempt, err)
 		}
 		t := time.NewTimer(wait)
 		select {

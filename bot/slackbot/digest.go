@@ -60,9 +60,11 @@ func themesMessage(themes []*content.Theme) message {
 func (b *Bot) PublishDigest(ctx context.Context, channel string, d digest.Digest) (posted bool, err error) {
 	found, err := b.digestPosted(ctx, channel, d.DateString())
 	if err != nil {
+		b.cfg.Metrics.Digest("failed")
 		return false, fmt.Errorf("slack: digest %s for %s: history: %w", d.DateString(), channel, err)
 	}
 	if found {
+		b.cfg.Metrics.Digest("skipped")
 		return false, nil
 	}
 	m := fit(digestBlocks(d))
@@ -73,9 +75,11 @@ func (b *Bot) PublishDigest(ctx context.Context, channel string, d digest.Digest
 				EventPayload: map[string]any{"date": d.DateString(), "theme": d.Theme.ID}}))
 		return err
 	}
-	if err := retry(ctx, post, b.retried(request{id: "digest:" + channel + ":" + d.DateString()})); err != nil {
+	if err := retry(ctx, post, b.failed("digest:"+channel+":"+d.DateString())); err != nil {
+		b.cfg.Metrics.Digest("failed")
 		return false, fmt.Errorf("slack: digest %s for %s: %w", d.DateString(), channel, err)
 	}
+	b.cfg.Metrics.Digest("posted")
 	return true, nil
 }
 
@@ -90,7 +94,7 @@ func (b *Bot) digestPosted(ctx context.Context, channel, date string) (bool, err
 			res, err = b.api.GetConversationHistoryContext(ctx, params)
 			return err
 		}
-		if err := retry(ctx, get, b.retried(request{id: "history:" + channel})); err != nil {
+		if err := retry(ctx, get, b.failed("history:"+channel)); err != nil {
 			return false, err
 		}
 		for _, msg := range res.Messages {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -35,8 +36,7 @@ func (b *Bot) Handler(signingSecret string) http.Handler {
 		}
 		body, status, err := verified(w, r, signingSecret)
 		if err != nil {
-			b.log.Warn().Err(err).Int("status", status).Str("remote", r.RemoteAddr).Msg("slack request refused")
-			http.Error(w, http.StatusText(status), status)
+			b.refused(w, status, err)
 			return
 		}
 		ctype, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
@@ -46,9 +46,22 @@ func (b *Bot) Handler(signingSecret string) http.Handler {
 		case "application/x-www-form-urlencoded":
 			b.serveForm(w, body)
 		default:
-			http.Error(w, "unsupported content type", http.StatusUnsupportedMediaType)
+			b.refused(w, http.StatusUnsupportedMediaType, errors.New("unsupported content type"))
 		}
 	})
+}
+
+// refused answers a request the bot will not take, logs it once and
+// counts it.
+func (b *Bot) refused(w http.ResponseWriter, status int, err error) {
+	b.cfg.Metrics.Request("invalid", outcomeRefused)
+	b.log.Warn().Err(err).Int("status", status).Str("kind", "invalid").Str("outcome", outcomeRefused).Msg("request")
+	http.Error(w, http.StatusText(status), status)
+}
+
+// ignored acknowledges an event the bot does not answer.
+func (b *Bot) ignored() {
+	b.cfg.Metrics.Request("event", outcomeIgnored)
 }
 
 // verified checks the request's timestamp and signature headers, then reads
@@ -80,14 +93,13 @@ func verified(w http.ResponseWriter, r *http.Request, secret string) ([]byte, in
 func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	e, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
 	if err != nil {
-		b.log.Warn().Err(err).Msg("slack event not understood")
-		http.Error(w, "malformed event", http.StatusBadRequest)
+		b.refused(w, http.StatusBadRequest, fmt.Errorf("malformed event: %w", err))
 		return
 	}
 	if e.Type == slackevents.URLVerification {
 		var c slackevents.ChallengeResponse
 		if err := json.Unmarshal(body, &c); err != nil || c.Challenge == "" {
-			http.Error(w, "malformed challenge", http.StatusBadRequest)
+			b.refused(w, http.StatusBadRequest, errors.New("malformed challenge"))
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain")
@@ -96,6 +108,7 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	req, ok := b.fromEvent(e)
 	if !ok {
+		b.ignored()
 		w.WriteHeader(http.StatusOK) // not for us; acknowledged so Slack does not resend it
 		return
 	}
@@ -103,7 +116,7 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	case errors.Is(err, errStopped):
 		// Not acknowledged: Slack delivers it again, to another replica or
 		// to this one once it is back.
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		b.refused(w, http.StatusServiceUnavailable, err)
 		return
 	case err != nil:
 		b.busy(req)
@@ -116,7 +129,7 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 func (b *Bot) serveForm(w http.ResponseWriter, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		http.Error(w, "malformed form", http.StatusBadRequest)
+		b.refused(w, http.StatusBadRequest, fmt.Errorf("malformed form: %w", err))
 		return
 	}
 	var req request
@@ -124,11 +137,12 @@ func (b *Bot) serveForm(w http.ResponseWriter, body []byte) {
 	case form.Has("payload"):
 		var ic slack.InteractionCallback
 		if err := json.Unmarshal([]byte(form.Get("payload")), &ic); err != nil {
-			http.Error(w, "malformed payload", http.StatusBadRequest)
+			b.refused(w, http.StatusBadRequest, fmt.Errorf("malformed payload: %w", err))
 			return
 		}
 		var ok bool
 		if req, ok = fromAction(ic); !ok {
+			b.ignored()
 			w.WriteHeader(http.StatusOK)
 			return
 		}
@@ -137,19 +151,19 @@ func (b *Bot) serveForm(w http.ResponseWriter, body []byte) {
 			Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
 			Body:   io.NopCloser(bytes.NewReader(body))})
 		if err != nil || c.ResponseURL == "" {
-			http.Error(w, "malformed command", http.StatusBadRequest)
+			b.refused(w, http.StatusBadRequest, errors.New("malformed command"))
 			return
 		}
 		req = fromCommand(c)
 	default:
-		http.Error(w, "unknown request", http.StatusBadRequest)
+		b.refused(w, http.StatusBadRequest, errors.New("neither a command nor an interaction"))
 		return
 	}
 	if err := b.offer(req); err != nil {
 		// The command's own response says so at once, privately.
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: refusal(err)})
-		b.log.Warn().Err(err).Str("id", req.id).Str("kind", req.kind.String()).Msg("request refused")
+		b.logRequest(req, outcomeBusy, 0)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

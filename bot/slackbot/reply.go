@@ -17,6 +17,7 @@ type post struct {
 	inChannel      bool // response_url: visible to everyone, not only the user
 	replace        bool // response_url: replaces the message with the button
 	deleteOriginal bool // response_url: deletes the message with the button
+	abstained      bool // the answer says the summary does not cover the question
 }
 
 // reply works out what to send for a request.
@@ -24,14 +25,15 @@ func (b *Bot) reply(ctx context.Context, r request) ([]post, error) {
 	switch r.kind {
 	case kindMention, kindDM:
 		m, err := b.answer(ctx, r.text)
-		return []post{{message: m}}, err
+		return []post{{message: m, abstained: m.abstained}}, err
 	case kindCommand:
 		m, shareable, err := b.command(ctx, r.text)
 		command := strings.Join(strings.Fields(answer.Normalize(r.text)), " ")
+		abstained := m.abstained
 		if shareable {
 			m = withShare(m, command)
 		}
-		return []post{{message: m, viaResponseURL: true}}, err
+		return []post{{message: m, viaResponseURL: true, abstained: abstained}}, err
 	case kindAction:
 		return b.action(ctx, r)
 	}
@@ -40,7 +42,11 @@ func (b *Bot) reply(ctx context.Context, r request) ([]post, error) {
 
 // answer answers a question from a mention or a DM.
 func (b *Bot) answer(ctx context.Context, question string) (message, error) {
+	start := time.Now()
 	r, err := b.engine.Ask(ctx, question)
+	if err == nil {
+		b.cfg.Metrics.Answer(time.Since(start), r.Abstained())
+	}
 	if errors.Is(err, answer.ErrEmpty) {
 		return helpMessage("Ask me a question about the hearing, for example “Who moderated the first panel?”"), nil
 	}

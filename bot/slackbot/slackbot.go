@@ -42,7 +42,37 @@ type Config struct {
 	// day in Location (nil: UTC).
 	Digests  *digest.Digester
 	Location *time.Location
+	// Metrics, if set, is told what happens to each request.
+	Metrics Metrics
 }
+
+// Metrics is what the bot reports for monitoring (internal/metrics
+// implements it).
+type Metrics interface {
+	Request(kind, outcome string)              // one per request, when its fate is known
+	Answer(took time.Duration, abstained bool) // one per question answered
+	SlackError(reason string, retrying bool)   // one per failed call to Slack
+	Digest(outcome string)                     // posted, skipped or failed, per channel
+}
+
+type noMetrics struct{}
+
+func (noMetrics) Request(string, string)     {}
+func (noMetrics) Answer(time.Duration, bool) {}
+func (noMetrics) SlackError(string, bool)    {}
+func (noMetrics) Digest(string)              {}
+
+// Request outcomes, for logs and metrics.
+const (
+	outcomeAnswered    = "answered"    // the reply was delivered
+	outcomeAbstained   = "abstained"   // delivered: the summary does not cover it
+	outcomeUndelivered = "undelivered" // Slack would not take the reply
+	outcomeFailed      = "failed"      // the engine failed; an apology was sent
+	outcomeBusy        = "busy"        // the queue was full; the asker was told
+	outcomeDuplicate   = "duplicate"   // Slack delivered it again; answered once
+	outcomeIgnored     = "ignored"     // not for the bot: its own messages, edits, other bots
+	outcomeRefused     = "refused"     // bad signature, malformed, or shutting down
+)
 
 // Bot answers Slack requests. Start it, hand it to a transport (Handler for
 // HTTP mode, RunSocketMode), and Stop it to finish the work in flight.
@@ -90,6 +120,9 @@ func New(ctx context.Context, e *answer.Engine, c Config) (*Bot, error) {
 	}
 	if c.Queue <= 0 {
 		c.Queue = 1000
+	}
+	if c.Metrics == nil {
+		c.Metrics = noMetrics{}
 	}
 	if c.Location == nil {
 		c.Location = time.UTC
@@ -183,7 +216,7 @@ var (
 // second answer.
 func (b *Bot) offer(r request) error {
 	if r.id != "" && !b.seen.add(r.id) {
-		b.log.Debug().Str("id", r.id).Str("kind", r.kind.String()).Msg("duplicate dropped")
+		b.logRequest(r, outcomeDuplicate, 0)
 		return nil
 	}
 	b.mu.RLock()
@@ -206,17 +239,41 @@ func (b *Bot) work(j job) {
 	ctx, cancel := context.WithTimeout(b.stopCtx, 2*time.Minute)
 	defer cancel()
 	r := j.req
-	log := b.log.With().Str("id", r.id).Str("kind", r.kind.String()).Logger()
+	outcome := outcomeAnswered
 	reply, err := b.reply(ctx, r)
 	if err != nil {
-		log.Error().Err(err).Msg("no answer: the engine failed")
-		reply = errorReply(r)
+		b.log.Error().Err(err).Str("id", r.id).Msg("no answer: the engine failed")
+		reply, outcome = errorReply(r), outcomeFailed
+	}
+	if len(reply) > 0 && reply[0].abstained {
+		outcome = outcomeAbstained
 	}
 	if err := b.deliver(ctx, r, reply); err != nil {
-		log.Error().Err(err).Str("channel", r.channel).Msg("reply not delivered")
-		return
+		b.log.Error().Err(err).Str("id", r.id).Str("kind", r.kind.String()).Str("channel", r.channel).Msg("reply not delivered")
+		outcome = outcomeUndelivered
 	}
-	log.Info().Dur("latency", time.Since(j.received)).Msg("answered")
+	b.logRequest(r, outcome, time.Since(j.received))
+}
+
+// logRequest logs a request once its fate is known, and counts it. The
+// question's text is logged at debug level only.
+func (b *Bot) logRequest(r request, outcome string, latency time.Duration) {
+	b.cfg.Metrics.Request(r.kind.String(), outcome)
+	level := zerolog.InfoLevel
+	switch outcome {
+	case outcomeDuplicate, outcomeIgnored:
+		level = zerolog.DebugLevel
+	case outcomeUndelivered, outcomeFailed, outcomeBusy:
+		level = zerolog.WarnLevel
+	}
+	e := b.log.WithLevel(level).Str("kind", r.kind.String()).Str("id", r.id).Str("outcome", outcome)
+	if latency > 0 {
+		e = e.Dur("latency", latency)
+	}
+	if b.log.GetLevel() <= zerolog.DebugLevel {
+		e = e.Str("question", r.text)
+	}
+	e.Msg("request")
 }
 
 // refusal tells a user why their request was not taken.
@@ -238,7 +295,7 @@ func (b *Bot) busy(r request) {
 		log.Error().Msg("not answered: busy, and too busy to say so")
 		return
 	}
-	log.Warn().Msg("not answered: busy")
+	b.logRequest(r, outcomeBusy, 0)
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.closed { // Stop may be waiting already: it must see every Add

@@ -77,13 +77,18 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 	if evt.Request == nil {
 		return nil // made by the client, not sent by Slack: nothing to acknowledge
 	}
+	if !ok {
+		b.ignored()
+	}
 	var payload any
 	if ok {
 		switch err := b.offer(req); {
 		case errors.Is(err, errStopped):
+			b.logRequest(req, outcomeRefused, 0)
 			return nil // not acknowledged: Slack delivers it again
 		case err != nil && req.kind == kindCommand:
 			payload = map[string]string{"response_type": "ephemeral", "text": refusal(err)}
+			b.logRequest(req, outcomeBusy, 0)
 		case err != nil:
 			b.busy(req)
 		}

@@ -37,6 +37,8 @@ Usage:
   hearingbot digest [--theme ID] [--date YYYY-MM-DD] [--post]
                                      print the daily digest, or post it to HEARINGBOT_DIGEST_CHANNELS
   hearingbot serve                   run the Slack bot (Socket Mode or HTTP; see the README)
+  hearingbot config                  print the configuration (secrets redacted) and check it
+  hearingbot healthcheck             exit 0 if the serve on this machine is alive (for containers)
   hearingbot check [DIR]             validate a content folder (default: the embedded hearing)
   hearingbot version                 print the version
   hearingbot help                    show this help
@@ -82,6 +84,18 @@ func run(ctx context.Context, args []string, s Streams) error {
 		return nil
 	case "check":
 		return check(args, s)
+	case "config", "healthcheck":
+		if len(args) > 0 {
+			return usageError("%s takes no arguments; it reads the environment", cmd)
+		}
+		cfg, err := loadConfig()
+		if err != nil {
+			return err
+		}
+		if cmd == "config" {
+			return showConfig(cfg, s)
+		}
+		return healthcheck(ctx, cfg)
 	case "serve":
 		if len(args) > 0 {
 			return usageError("serve takes no arguments; it is configured by environment variables")

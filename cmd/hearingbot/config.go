@@ -38,7 +38,7 @@ type Config struct {
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"25s"`
 
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info"`
-	LogFormat string `envconfig:"LOG_FORMAT"`
+	LogFormat string `envconfig:"LOG_FORMAT" default:"auto"`
 
 	DigestSchedule string   `envconfig:"DIGEST_SCHEDULE"`
 	DigestTZ       string   `envconfig:"DIGEST_TZ" default:"UTC"`
@@ -103,9 +103,6 @@ func loadConfig() (Config, error) {
 	var c Config
 	if err := envconfig.Process(envPrefix, &c); err != nil {
 		return c, fmt.Errorf("configuration: %w", err)
-	}
-	if c.LogFormat == "" {
-		c.LogFormat = "auto"
 	}
 	if c.Width < 0 || c.Width > 1000 {
 		return c, fmt.Errorf("configuration: %s_WIDTH: %d is not a width between 0 and 1000", envPrefix, c.Width)
@@ -179,6 +176,7 @@ func (c Config) apiURL() string {
 	}
 	return c.SlackAPIURL + "/"
 }
+
 // digestSettings checks the digest's settings: the time zone always, the
 // schedule when set, and that a schedule (or a post) has channels.
 func (c Config) digestSettings(needChannels bool) (*time.Location, cron.Schedule, error) {

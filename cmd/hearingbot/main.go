@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // HEARINGBOT_DIGEST_TZ works in an image without a zone database
 )
 
 func main() {

@@ -4,16 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"hearingbot/bot/answer"
 	"hearingbot/bot/digest"
 	"hearingbot/bot/slackbot"
 	"hearingbot/index"
+	"hearingbot/internal/metrics"
 )
 
 // What serve answers on HEARINGBOT_ADDR, besides slackbot.EventsPath in
@@ -24,8 +26,12 @@ const (
 	metricsPath = "/metrics" // Prometheus
 )
 
-// serve runs the Slack bot until ctx ends (SIGINT or SIGTERM), then finishes
-// the replies in flight.
+// serve runs the Slack bot until ctx ends (SIGINT or SIGTERM). It listens
+// on HEARINGBOT_ADDR from the start, for health, readiness and metrics (and
+// Slack's requests in HTTP mode), and turns ready once the index is built,
+// Slack has accepted the token and, in Socket Mode, the connection is up.
+// On the way out it turns unready, stops taking requests, finishes the
+// replies in flight within HEARINGBOT_SHUTDOWN_TIMEOUT, and returns nil.
 func serve(ctx context.Context, cfg Config, s Streams) error {
 	m, err := cfg.slackMode()
 	if err != nil {
@@ -35,7 +41,25 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	if err != nil {
 		return err
 	}
-	log := zerolog.New(s.Err).With().Timestamp().Logger()
+	log := cfg.logger(s.Err)
+	met := metrics.New(buildVersion())
+
+	var (
+		started atomic.Bool                  // set once the bot is up; cleared at shutdown
+		bot     atomic.Pointer[slackbot.Bot] // set once the bot is up
+		events  atomic.Pointer[http.Handler] // HTTP mode: set once the bot is up
+	)
+	ready := func() bool {
+		b := bot.Load()
+		return started.Load() && b != nil && (m == httpMode || b.Connected())
+	}
+	srv, addr, err := listen(cfg.Addr, health(ready, met, &events))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	log.Info().Str("addr", addr).Str("mode", string(m)).Str("version", buildVersion()).Msg("listening")
+
 	h, err := loadHearing(cfg.ContentDir)
 	if err != nil {
 		return err
@@ -53,62 +77,103 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	case err != nil:
 		return err
 	}
-	bot, err := slackbot.New(ctx, e, slackbot.Config{
+	b, err := slackbot.New(ctx, e, slackbot.Config{
 		BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(),
 		Workers: cfg.Workers, Queue: cfg.Queue,
 		Log:     log.With().Str("component", "slack").Logger(),
-		Digests: digests, Location: loc,
+		Digests: digests, Location: loc, Metrics: met,
 	})
 	if err != nil {
 		return err
 	}
-	bot.Start()
+	b.Start()
+	bot.Store(b)
+	if m == httpMode {
+		h := b.Handler(cfg.SlackSigningSecret)
+		events.Store(&h)
+	}
+	started.Store(true)
+
+	var scheduled sync.WaitGroup
+	scheduleCtx, stopSchedule := context.WithCancel(ctx)
+	defer stopSchedule()
 	if sched != nil {
-		scheduleCtx, stopSchedule := context.WithCancel(ctx)
-		defer stopSchedule()
-		go digests.Run(scheduleCtx, sched, loc, cfg.DigestChannels, bot, log.With().Str("component", "digest").Logger())
+		scheduled.Go(func() {
+			digests.Run(scheduleCtx, sched, loc, cfg.DigestChannels, b, log.With().Str("component", "digest").Logger())
+		})
 		log.Info().Str("schedule", cfg.DigestSchedule).Str("tz", loc.String()).Strs("channels", cfg.DigestChannels).Msg("digest scheduled")
 	}
-	log.Info().Str("mode", string(m)).Str("version", buildVersion()).Msg("serving")
+	log.Info().Msg("serving")
 
 	var runErr error
 	switch m {
 	case socketMode:
-		runErr = bot.RunSocketMode(ctx, cfg.SlackAppToken)
+		runErr = b.RunSocketMode(ctx, cfg.SlackAppToken) // returns when ctx ends, the connection closed
 	case httpMode:
-		runErr = serveHTTP(ctx, cfg.Addr, bot.Handler(cfg.SlackSigningSecret), log)
+		<-ctx.Done()
 	}
+
+	log.Info().Dur("timeout", cfg.ShutdownTimeout).Msg("shutting down: finishing replies in flight")
+	started.Store(false)
 	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := bot.Stop(stopCtx); err != nil {
+	stopSchedule()
+	if err := b.Stop(stopCtx); err != nil {
 		log.Error().Err(err).Msg("shutdown")
+	}
+	select {
+	case <-wait(&scheduled):
+	case <-stopCtx.Done():
+		log.Error().Msg("shutdown: a digest was still being posted")
+	}
+	if err := srv.Shutdown(stopCtx); err != nil {
+		log.Warn().Err(err).Msg("shutdown: HTTP server")
 	}
 	log.Info().Msg("stopped")
 	return runErr
 }
 
-// serveHTTP serves Slack's requests on addr until ctx ends, then stops
-// taking new ones and lets those being read finish.
-func serveHTTP(ctx context.Context, addr string, events http.Handler, log zerolog.Logger) error {
+// health serves /healthz, /readyz, /metrics and, once it exists, Slack's
+// events endpoint (503 until then).
+func health(ready func() bool, met *metrics.Metrics, events *atomic.Pointer[http.Handler]) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST "+slackbot.EventsPath, events)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+	mux.HandleFunc("GET "+healthPath, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET "+readyPath, func(w http.ResponseWriter, r *http.Request) {
+		if !ready() {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET "+metricsPath, met.Handler())
+	mux.HandleFunc("POST "+slackbot.EventsPath, func(w http.ResponseWriter, r *http.Request) {
+		h := events.Load()
+		if h == nil {
+			http.Error(w, "not serving Slack requests (yet)", http.StatusServiceUnavailable)
+			return
+		}
+		(*h).ServeHTTP(w, r)
+	})
+	return mux
+}
+
+// listen starts serving h on addr and returns the server and the address it
+// listens on (addr may give port 0).
+func listen(addr string, h http.Handler) (*http.Server, string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("%s_ADDR: %w", envPrefix, err)
+		return nil, "", fmt.Errorf("%s_ADDR: %w", envPrefix, err)
 	}
-	log.Info().Str("addr", ln.Addr().String()).Str("path", slackbot.EventsPath).Msg("listening")
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return srv, ln.Addr().String(), nil
+}
+
+// wait returns a channel closed when wg is done.
+func wait(wg *sync.WaitGroup) <-chan struct{} {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	return done
 }

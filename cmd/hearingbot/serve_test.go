@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -15,8 +19,9 @@ import (
 )
 
 // slackEnv unsets every Slack variable, so the machine's own cannot leak
-// in, then sets vars.
+// in, listens on a free loopback port, then sets vars.
 func slackEnv(t *testing.T, vars map[string]string) {
+	t.Setenv("HEARINGBOT_ADDR", "127.0.0.1:0")
 	for _, k := range []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"} {
 		for _, name := range []string{k, envPrefix + "_" + k} {
 			t.Setenv(name, "") // restored when the test ends
@@ -117,14 +122,24 @@ func logField(t *testing.T, logs *lockedBuffer, message, field string) string {
 	return ""
 }
 
-func TestServeHTTPMode(t *testing.T) {
-	fake := slackfake.New()
-	defer fake.Close()
-	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"), "HEARINGBOT_ADDR": "127.0.0.1:0"})
-	logs, stop := serveInBackground(t)
-	addr := logField(t, logs, "listening", "addr")
+// waitReady waits until serve's /readyz answers 200.
+func waitReady(t *testing.T, addr string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if res, err := http.Get("http://" + addr + readyPath); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+	}
+	t.Fatalf("%s never ready", addr)
+}
 
-	body := slackfake.EventCallback("Ev1", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who moderated the first panel?"))
+// postEvent posts an event to serve in HTTP mode, signed with "secret".
+func postEvent(t *testing.T, addr, id string, event map[string]any) {
+	t.Helper()
+	body := slackfake.EventCallback(id, event)
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/events", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	slackfake.Sign(req.Header, "secret", time.Now(), body)
@@ -133,11 +148,38 @@ func TestServeHTTPMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("event refused: %s", res.Status)
+	}
+}
+
+func TestServeHTTPMode(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"), "HEARINGBOT_ADDR": "127.0.0.1:0"})
+	logs, stop := serveInBackground(t)
+	addr := logField(t, logs, "listening", "addr")
+	waitReady(t, addr)
+
+	postEvent(t, addr, "Ev1", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who moderated the first panel?"))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	posts, err := fake.WaitPosts(ctx, 1)
 	if err != nil || posts[0].ThreadTS != "1.1" || !strings.Contains(string(posts[0].Blocks), "Moderator") {
 		t.Fatalf("%v %+v", err, posts)
+	}
+	logField(t, logs, "request", "outcome") // the request's fate is logged, and counted
+	res, err := http.Get("http://" + addr + metricsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{`hearingbot_requests_total{kind="mention",outcome="answered"} 1`, `hearingbot_answer_duration_seconds_count 1`,
+		`hearingbot_build_info{goversion="go`, "go_goroutines"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 	if code := stop(); code != exitOK {
 		t.Errorf("exit %d:\n%s", code, logs)
@@ -152,7 +194,7 @@ func TestServeSocketMode(t *testing.T) {
 	defer fake.Close()
 	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": fake.APIURL()})
 	logs, stop := serveInBackground(t)
-	logField(t, logs, "slack: socket mode connected", "level")
+	waitReady(t, logField(t, logs, "listening", "addr"))
 	fake.SendEnvelope("events_api", slackfake.EventCallback("Ev1", slackfake.DirectMessage("D1", "U1", "1.1", "who is Lajcak?")))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -169,7 +211,7 @@ func TestServeRunsTheDigestScheduleOncePerDay(t *testing.T) {
 	fake := slackfake.New()
 	defer fake.Close()
 	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": fake.APIURL(),
-		"HEARINGBOT_DIGEST_SCHEDULE": "@every 200ms", "HEARINGBOT_DIGEST_CHANNELS": "CDIGEST", "HEARINGBOT_DIGEST_TZ": "UTC"})
+		"HEARINGBOT_DIGEST_SCHEDULE": "@every 1s", "HEARINGBOT_DIGEST_CHANNELS": "CDIGEST", "HEARINGBOT_DIGEST_TZ": "UTC"})
 	logs, stop := serveInBackground(t)
 	logField(t, logs, "digest scheduled", "schedule")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -178,7 +220,7 @@ func TestServeRunsTheDigestScheduleOncePerDay(t *testing.T) {
 		t.Fatalf("no digest: %v\n%s", err, logs)
 	}
 	// Later firings find today's digest in the channel's history.
-	for fake.Calls("conversations.history") < 4 && ctx.Err() == nil {
+	for fake.Calls("conversations.history") < 2 && ctx.Err() == nil { // @every rounds up to whole seconds
 		time.Sleep(20 * time.Millisecond)
 	}
 	if code := stop(); code != exitOK {
@@ -186,5 +228,97 @@ func TestServeRunsTheDigestScheduleOncePerDay(t *testing.T) {
 	}
 	if n := len(fake.Posts()); n != 1 || !strings.Contains(logs.String(), "digest already posted today; skipped") {
 		t.Errorf("%d digests posted:\n%s", n, logs)
+	}
+}
+
+func TestReadyOnlyAfterStartUp(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	// A Slack that takes its time to accept the token: serve is alive but
+	// not ready meanwhile.
+	release := make(chan struct{})
+	target, _ := url.Parse(fake.URL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/auth.test") {
+			<-release
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer slow.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": slow.URL + "/api/"})
+	logs, stop := serveInBackground(t)
+	addr := logField(t, logs, "listening", "addr")
+	status := func(path string) int {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if h, r := status(healthPath), status(readyPath); h != http.StatusOK || r != http.StatusServiceUnavailable {
+		t.Errorf("during start-up: healthz %d, readyz %d; want 200, 503", h, r)
+	}
+	close(release)
+	waitReady(t, addr)
+	if m := status(metricsPath); m != http.StatusOK {
+		t.Errorf("metrics: %d", m)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+func TestShutdownFinishesASlowReply(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	fake.SetFaults(slackfake.Faults{Delay: 1500 * time.Millisecond})
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": fake.APIURL(),
+		"HEARINGBOT_LOG_LEVEL": "debug", "HEARINGBOT_LOG_FORMAT": "json"})
+	logs, stop := serveInBackground(t)
+	addr := logField(t, logs, "listening", "addr")
+	waitReady(t, addr)
+	postEvent(t, addr, "EvSlow", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who is Lajcak?"))
+	for fake.Calls("chat.postMessage") == 0 { // the reply is on its way, and slow
+		time.Sleep(5 * time.Millisecond)
+	}
+	if code := stop(); code != exitOK { // what SIGTERM does: main cancels the context
+		t.Errorf("exit %d", code)
+	}
+	if posts := fake.Posts(); len(posts) != 1 || posts[0].ThreadTS != "1.1" {
+		t.Errorf("the reply in flight was not delivered: %+v\n%s", posts, logs)
+	}
+	// The request's one log line, with the question at debug level, and no secret anywhere.
+	text := logs.String()
+	if !strings.Contains(text, `"outcome":"answered"`) || !strings.Contains(text, `who is Lajcak?`) {
+		t.Errorf("no request line with its question:\n%s", text)
+	}
+	for _, secret := range []string{"xoxb-1", `"secret"`, "=secret"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("logs hold %q:\n%s", secret, text)
+		}
+	}
+}
+
+func TestInfoLogsHoldNoQuestion(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": fake.APIURL()})
+	logs, stop := serveInBackground(t)
+	waitReady(t, logField(t, logs, "listening", "addr"))
+	fake.SendEnvelope("events_api", slackfake.EventCallback("Ev1", slackfake.DirectMessage("D1", "U1", "1.1", "a private worry about my visa")))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := fake.WaitPosts(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	text := logs.String()
+	if strings.Contains(text, "private worry") || strings.Contains(text, "xoxb-1") || strings.Contains(text, "xapp-1") {
+		t.Errorf("info logs hold a question or a token:\n%s", text)
+	}
+	if !strings.Contains(text, `"kind":"dm"`) || !strings.Contains(text, `"id":"Ev1"`) || !strings.Contains(text, `"latency"`) {
+		t.Errorf("no request line with kind, id and latency:\n%s", text)
 	}
 }

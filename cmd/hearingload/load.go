@@ -164,7 +164,7 @@ func startBot(ctx context.Context, bin string, c config, fake *slackfake.Server)
 		return nil, err
 	}
 	b := &bot{cmd: cmd, exited: make(chan struct{})}
-	ready := make(chan string, 1)
+	listening := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -175,30 +175,41 @@ func startBot(ctx context.Context, bin string, c config, fake *slackfake.Server)
 			}
 			switch line.Message {
 			case "listening":
-				ready <- line.Addr
-			case "slack: socket mode connected":
-				select {
-				case ready <- "":
-				default: // a reconnection
-				}
+				listening <- line.Addr
 			case "reply not delivered":
 				b.undelivered.Add(1)
 			}
 		}
 	}()
 	go func() { b.err = cmd.Wait(); close(b.exited) }()
-	select {
-	case b.addr = <-ready:
-		return b, nil
-	case <-b.exited:
-		return nil, fmt.Errorf("hearingbot serve exited at start: %v", b.err)
-	case <-time.After(20 * time.Second):
-		b.kill()
-		return nil, errors.New("hearingbot serve was not ready within 20 s")
-	case <-ctx.Done():
-		b.kill()
-		return nil, ctx.Err()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case b.addr = <-listening:
+		case <-b.exited:
+			return nil, fmt.Errorf("hearingbot serve exited at start: %v", b.err)
+		case <-deadline:
+			b.kill()
+			return nil, errors.New("hearingbot serve was not ready within 20 s")
+		case <-ctx.Done():
+			b.kill()
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+		if b.addr != "" && b.ready() {
+			return b, nil
+		}
 	}
+}
+
+// ready reports whether the bot's /readyz says it is ready.
+func (b *bot) ready() bool {
+	res, err := http.Get("http://" + b.addr + "/readyz")
+	if err != nil {
+		return false
+	}
+	res.Body.Close()
+	return res.StatusCode == http.StatusOK
 }
 
 // rss reads a memory figure of the bot's process from /proc, in bytes.

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"text/tabwriter"
+	"time"
+)
+
+// showConfig prints the effective configuration, secrets redacted, and
+// checks it as serve would.
+func showConfig(cfg Config, s Streams) error {
+	tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
+	for _, v := range cfg.variables() {
+		fmt.Fprintf(tw, "%s\t%s\n", v.Name, v.shown())
+	}
+	tw.Flush()
+	m, err := cfg.slackMode()
+	if err == nil {
+		_, _, err = cfg.digestSettings(false)
+	}
+	if err != nil {
+		return fmt.Errorf("serve would not start: %w", err)
+	}
+	fmt.Fprintf(s.Out, "\nserve would start in %s mode\n", map[mode]string{socketMode: "Socket", httpMode: "HTTP"}[m])
+	return nil
+}
+
+// healthcheck asks a running serve on this machine whether it is alive,
+// for a container's HEALTHCHECK (the image has no shell or curl).
+func healthcheck(ctx context.Context, cfg Config) error {
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("%s_ADDR: %q is not host:port", envPrefix, cfg.Addr)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	url := "http://" + net.JoinHostPort(host, port) + healthPath
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %s", url, res.Status)
+	}
+	return nil
+}
