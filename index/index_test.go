@@ -181,3 +181,31 @@ func BenchmarkPassages(b *testing.B) {
 		}
 	}
 }
+
+// FuzzPassages: whatever the text, building and running its query neither
+// fails nor panics, and every hit's spans lie within its sentence.
+func FuzzPassages(f *testing.F) {
+	for _, seed := range []string{"labour inspection", "+title:foo -bar* ~2 AND OR", `"unclosed phrase`, "regularization", "a:b:c /regex/ [1 TO 5]", "\xff\xfe", "ILO IOM UNODC", ""} {
+		f.Add(seed, false)
+	}
+	x := build(f)
+	f.Fuzz(func(t *testing.T, text string, literal bool) {
+		hits, err := x.Passages(context.Background(), Query{Text: text, Literal: literal, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hits {
+			if h.Coverage < 0 || h.Coverage > 1 {
+				t.Fatalf("coverage %v", h.Coverage)
+			}
+			for _, s := range h.Spans {
+				if s.Start < 0 || s.End > len(h.Sentence.Text) || s.Start >= s.End {
+					t.Fatalf("span %v outside %q", s, h.Sentence.Text)
+				}
+			}
+		}
+		if _, err := x.People(context.Background(), Query{Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -313,10 +313,10 @@ func panelMessage(e *answer.Engine, s *content.Segment) message {
 
 const helpText = "*Ask me about the Second informal interactive multi-stakeholder hearing on the Global Compact for Migration (Geneva, 11 October 2017).* " +
 	"Every answer quotes the hearing's official summary word for word and says who the summary credits.\n" +
-	"• `/hearing <question>` or `/hearing ask <question>`: an answer only you see, with a button to share it\n" +
-	"• `/hearing who <name>`: a person card, e.g. `/hearing who Claire Falconer`\n" +
+	"• `/hearing &lt;question&gt;` or `/hearing ask &lt;question&gt;`: an answer only you see, with a button to share it\n" +
+	"• `/hearing who &lt;name&gt;`: a person card, e.g. `/hearing who Claire Falconer`\n" +
 	"• `/hearing panels`: the programme, with moderators and panellists\n" +
-	"• `/hearing panel <number or words>`: one panel, e.g. `/hearing panel 2` or `/hearing panel smuggling`\n" +
+	"• `/hearing panel &lt;number or words&gt;`: one panel, e.g. `/hearing panel 2` or `/hearing panel smuggling`\n" +
 	"• `/hearing themes`: the hearing's themes; `/hearing digest [theme]`: preview a daily digest\n" +
 	"• `/hearing help`: this help\n" +
 	"Or mention me in a channel (`@hearingbot who moderated the first panel?`) and I answer in the thread, or write to me directly."

@@ -12,7 +12,7 @@ import (
 
 // Retry policy for replies.
 const (
-	maxAttempts   = 6
+	maxAttempts   = 10
 	firstBackoff  = 500 * time.Millisecond
 	maxBackoff    = 8 * time.Second
 	maxRetryAfter = 2 * time.Minute

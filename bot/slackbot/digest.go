@@ -37,7 +37,7 @@ func digestBlocks(d digest.Digest) message {
 		m.Blocks = append(m.Blocks, contextLine(citation(x)))
 	}
 	m.Blocks = append(m.Blocks, slack.NewDividerBlock(),
-		contextLine("Ask me more: mention me with a question, or use `/hearing <question>`. `/hearing themes` lists the themes."))
+		contextLine("Ask me more: mention me with a question, or use `/hearing &lt;question&gt;`. `/hearing themes` lists the themes."))
 	m.Text = truncate(escape("Daily digest: "+d.Theme.Title), maxFallback)
 	return m
 }
@@ -45,7 +45,7 @@ func digestBlocks(d digest.Digest) message {
 // themesMessage lists the digest's themes.
 func themesMessage(themes []*content.Theme) message {
 	m := message{Text: "The hearing's themes"}
-	m.Blocks = append(m.Blocks, section("*The hearing's themes*, one a day in the digest. Preview one with `/hearing digest <theme>`."))
+	m.Blocks = append(m.Blocks, section("*The hearing's themes*, one a day in the digest. Preview one with `/hearing digest &lt;theme&gt;`."))
 	for _, t := range themes {
 		m.Blocks = append(m.Blocks, section("*"+escape(t.Title)+"* (`"+escape(t.ID)+"`)\n"+escape(t.Description)))
 	}

@@ -61,7 +61,7 @@ var modes = []struct {
 	socket bool
 }{{"http", false}, {"socket", true}}
 
-func start(t *testing.T, socket bool, workers int) *harness {
+func start(t *testing.T, socket bool, workers int, tune ...func(*Config)) *harness {
 	t.Helper()
 	fake := slackfake.New(slackfake.WithPingInterval(200 * time.Millisecond))
 	t.Cleanup(fake.Close)
@@ -71,7 +71,11 @@ func start(t *testing.T, socket bool, workers int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bot, err := New(ctx, h.engine, Config{BotToken: "xoxb-test", APIURL: fake.APIURL(), Workers: workers, Log: zerolog.New(h.logs), Digests: digests})
+	cfg := Config{BotToken: "xoxb-test", APIURL: fake.APIURL(), Workers: workers, Log: zerolog.New(h.logs), Digests: digests}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	bot, err := New(ctx, h.engine, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +422,8 @@ func TestRateLimitedThenDelivered(t *testing.T) {
 
 func TestUndeliverableReplyIsLogged(t *testing.T) {
 	h := start(t, false, 1)
-	h.event("EvNowhere", slackfake.Mention("", "U1", "1.1", "", "<@UBOT> who is Lajcak?")) // no channel: Slack refuses
+	h.fake.FailNext("chat.postMessage", http.StatusForbidden, 0) // a refusal: not worth retrying
+	h.event("EvNowhere", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who is Lajcak?"))
 	h.posts(0)
 	if logs := h.logs.String(); !strings.Contains(logs, `"id":"EvNowhere"`) || !strings.Contains(logs, "reply not delivered") {
 		t.Errorf("no log line for the undelivered reply:\n%s", logs)
@@ -519,5 +524,44 @@ func TestDigestPostedOncePerDay(t *testing.T) {
 	}
 	if h.fake.Calls("conversations.history") < 4 || h.fake.Calls("chat.postMessage") != 3 {
 		t.Errorf("calls: history %d, postMessage %d", h.fake.Calls("conversations.history"), h.fake.Calls("chat.postMessage"))
+	}
+}
+
+// TestOverloadTellsAskersTheBotIsBusy: with one slow worker and a queue of
+// two, a burst is still acknowledged; every question is answered, or its
+// asker told the bot is busy, or (when even that queue is full) it is
+// logged as dropped. None disappears.
+func TestOverloadTellsAskersTheBotIsBusy(t *testing.T) {
+	const burst = 40
+	h := start(t, false, 1, func(c *Config) { c.Queue = 2 })
+	h.fake.SetFaults(slackfake.Faults{Delay: 200 * time.Millisecond})
+	for i := range burst {
+		h.event(fmt.Sprint("EvBurst", i), slackfake.Mention("C1", "U1", fmt.Sprintf("2.%d", i), "", "<@UBOT> who is Lajcak?"))
+	}
+	h.command("who Lajcak", "busy-command") // told inline, in the acknowledgement
+	outcomes := func() map[string]int {
+		n := map[string]int{}
+		for _, line := range strings.Split(h.logs.String(), "\n") {
+			var l struct{ Message, Outcome, Kind string }
+			if json.Unmarshal([]byte(line), &l) == nil && l.Message == "request" && l.Kind == "mention" {
+				n[l.Outcome]++
+			}
+		}
+		return n
+	}
+	waitUntil(t, func() bool { n := outcomes(); return n["answered"]+n["busy"]+n["dropped"] == burst })
+	n := outcomes()
+	if n["busy"] == 0 || n["answered"] == 0 {
+		t.Errorf("outcomes %v: want some answered and some told the bot is busy", n)
+	}
+	waitUntil(t, func() bool { return len(h.fake.Posts()) >= n["answered"]+n["busy"] })
+	busy := 0
+	for _, p := range h.fake.Posts() {
+		if strings.Contains(p.Text, "busy right now") {
+			busy++
+		}
+	}
+	if busy != n["busy"] {
+		t.Errorf("%d busy notices posted, %d logged", busy, n["busy"])
 	}
 }

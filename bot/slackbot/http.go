@@ -112,14 +112,11 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.WriteHeader(http.StatusOK) // not for us; acknowledged so Slack does not resend it
 		return
 	}
-	switch err := b.offer(req); {
-	case errors.Is(err, errStopped):
+	if err := b.offer(req, false); errors.Is(err, errStopped) {
 		// Not acknowledged: Slack delivers it again, to another replica or
 		// to this one once it is back.
 		b.refused(w, http.StatusServiceUnavailable, err)
 		return
-	case err != nil:
-		b.busy(req)
 	}
 	w.WriteHeader(http.StatusOK)
 }
@@ -159,11 +156,10 @@ func (b *Bot) serveForm(w http.ResponseWriter, body []byte) {
 		b.refused(w, http.StatusBadRequest, errors.New("neither a command nor an interaction"))
 		return
 	}
-	if err := b.offer(req); err != nil {
+	if err := b.offer(req, req.kind == kindCommand); err != nil && req.kind == kindCommand {
 		// The command's own response says so at once, privately.
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: refusal(err)})
-		b.logRequest(req, outcomeBusy, 0)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

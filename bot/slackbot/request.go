@@ -55,18 +55,18 @@ type request struct {
 // message event answers those).
 func (b *Bot) fromEvent(e slackevents.EventsAPIEvent) (request, bool) {
 	cb, ok := e.Data.(*slackevents.EventsAPICallbackEvent)
-	if !ok || e.Type != slackevents.CallbackEvent {
-		return request{}, false
+	if !ok || e.Type != slackevents.CallbackEvent || cb.EventID == "" {
+		return request{}, false // Slack's callbacks always carry an event id
 	}
 	switch ev := e.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
-		if ev.BotID != "" || ev.User == "" || ev.User == b.self.userID || ev.Edited != nil || isDM(ev.Channel) {
+		if ev.BotID != "" || ev.User == "" || ev.User == b.self.userID || ev.Edited != nil || ev.Channel == "" || isDM(ev.Channel) {
 			return request{}, false
 		}
 		return request{kind: kindMention, id: cb.EventID, user: ev.User, channel: ev.Channel,
 			threadTS: firstOf(ev.ThreadTimeStamp, ev.TimeStamp), text: ev.Text}, true
 	case *slackevents.MessageEvent:
-		if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == b.self.userID {
+		if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == b.self.userID || ev.Channel == "" {
 			return request{}, false
 		}
 		return request{kind: kindDM, id: cb.EventID, user: ev.User, channel: ev.Channel,

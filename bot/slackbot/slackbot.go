@@ -68,7 +68,8 @@ const (
 	outcomeAbstained   = "abstained"   // delivered: the summary does not cover it
 	outcomeUndelivered = "undelivered" // Slack would not take the reply
 	outcomeFailed      = "failed"      // the engine failed; an apology was sent
-	outcomeBusy        = "busy"        // the queue was full; the asker was told
+	outcomeBusy        = "busy"        // the queue was full; the asker is told
+	outcomeDropped     = "dropped"     // the queue and the busy notices were full: logged, not told
 	outcomeDuplicate   = "duplicate"   // Slack delivered it again; answered once
 	outcomeIgnored     = "ignored"     // not for the bot: its own messages, edits, other bots
 	outcomeRefused     = "refused"     // bad signature, malformed, or shutting down
@@ -87,8 +88,8 @@ type Bot struct {
 
 	workers int
 	jobs    chan job
-	notices chan struct{} // busy notices being sent
-	mu      sync.RWMutex  // guards closed and sends on jobs
+	notices chan job     // askers to tell the bot is busy
+	mu      sync.RWMutex // guards closed and sends on jobs
 	closed  bool
 	wg      sync.WaitGroup
 
@@ -149,7 +150,7 @@ func New(ctx context.Context, e *answer.Engine, c Config) (*Bot, error) {
 		seen:    newDedupe(time.Hour, 100_000),
 		workers: c.Workers,
 		jobs:    make(chan job, c.Queue),
-		notices: make(chan struct{}, 4),
+		notices: make(chan job, max(c.Queue/10, 16)),
 	}
 	b.stopCtx, b.stopCancel = context.WithCancel(context.Background())
 	return b, nil
@@ -163,18 +164,26 @@ func (c Config) slackOptions() []slack.Option {
 	return opts
 }
 
-// Start starts the workers.
+// Start starts the workers, and the few that tell askers the bot is busy.
 func (b *Bot) Start() {
 	for range b.workers {
-		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
+		b.wg.Go(func() {
 			for j := range b.jobs {
 				b.work(j)
 			}
-		}()
+		})
+	}
+	for range noticeWorkers {
+		b.wg.Go(func() {
+			for j := range b.notices {
+				b.tellBusy(j.req)
+			}
+		})
 	}
 }
+
+// noticeWorkers send the "busy" notices.
+const noticeWorkers = 4
 
 // Stop stops taking requests and waits for the queued and running ones to be
 // answered, or for ctx to end, whichever comes first; then it cuts retries
@@ -184,6 +193,7 @@ func (b *Bot) Stop(ctx context.Context) error {
 	if !b.closed {
 		b.closed = true
 		close(b.jobs)
+		close(b.notices)
 	}
 	b.mu.Unlock()
 	done := make(chan struct{})
@@ -211,10 +221,14 @@ var (
 	errStopped = errors.New("shutting down")
 )
 
-// offer queues a request for a worker without waiting. It reports
-// duplicates (already answered or being answered) as ok: Slack needs no
-// second answer.
-func (b *Bot) offer(r request) error {
+// offer queues a request for a worker without waiting. A request already
+// seen is dropped (Slack needs no second answer) and offer returns nil.
+// When every worker is busy and the queue is full, offer returns errBusy:
+// if tellInline, the caller tells the asker in its acknowledgement (a slash
+// command's response); otherwise offer queues a notice that tells them, or,
+// when even the notices are backed up, logs and counts the request as
+// dropped. Memory stays bounded either way.
+func (b *Bot) offer(r request, tellInline bool) error {
 	if r.id != "" && !b.seen.add(r.id) {
 		b.logRequest(r, outcomeDuplicate, 0)
 		return nil
@@ -229,9 +243,19 @@ func (b *Bot) offer(r request) error {
 	case b.jobs <- job{req: r, received: time.Now()}:
 		return nil
 	default:
-		b.seen.remove(r.id)
-		return errBusy
 	}
+	switch {
+	case tellInline:
+		b.logRequest(r, outcomeBusy, 0)
+	default:
+		select {
+		case b.notices <- job{req: r, received: time.Now()}:
+			b.logRequest(r, outcomeBusy, 0)
+		default:
+			b.logRequest(r, outcomeDropped, 0)
+		}
+	}
+	return errBusy
 }
 
 // work answers one request and delivers the reply.
@@ -265,6 +289,8 @@ func (b *Bot) logRequest(r request, outcome string, latency time.Duration) {
 		level = zerolog.DebugLevel
 	case outcomeUndelivered, outcomeFailed, outcomeBusy:
 		level = zerolog.WarnLevel
+	case outcomeDropped:
+		level = zerolog.ErrorLevel
 	}
 	e := b.log.WithLevel(level).Str("kind", r.kind.String()).Str("id", r.id).Str("outcome", outcome)
 	if latency > 0 {
@@ -284,33 +310,13 @@ func refusal(err error) string {
 	return "hearingbot is busy right now. Please ask again in a minute."
 }
 
-// busy tells the asker their question was not taken, outside the worker
-// pool (which is full); at most a few such notices are sent at once, and one
-// that cannot be sent is logged.
-func (b *Bot) busy(r request) {
-	log := b.log.With().Str("id", r.id).Str("kind", r.kind.String()).Logger()
-	select {
-	case b.notices <- struct{}{}:
-	default:
-		log.Error().Msg("not answered: busy, and too busy to say so")
-		return
+// tellBusy tells an asker their question was not taken.
+func (b *Bot) tellBusy(r request) {
+	ctx, cancel := context.WithTimeout(b.stopCtx, 30*time.Second)
+	defer cancel()
+	m := message{Text: refusal(errBusy)}
+	m.Blocks = []slack.Block{section(m.Text)}
+	if err := b.deliver(ctx, r, []post{{message: m, viaResponseURL: r.responseURL != ""}}); err != nil {
+		b.log.Error().Err(err).Str("id", r.id).Str("kind", r.kind.String()).Msg("busy notice not delivered")
 	}
-	b.logRequest(r, outcomeBusy, 0)
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	if b.closed { // Stop may be waiting already: it must see every Add
-		<-b.notices
-		return
-	}
-	b.wg.Add(1)
-	go func() {
-		defer func() { <-b.notices; b.wg.Done() }()
-		ctx, cancel := context.WithTimeout(b.stopCtx, 30*time.Second)
-		defer cancel()
-		m := message{Text: refusal(errBusy)}
-		m.Blocks = []slack.Block{section(m.Text)}
-		if err := b.deliver(ctx, r, []post{{message: m, viaResponseURL: r.responseURL != ""}}); err != nil {
-			log.Error().Err(err).Msg("busy notice not delivered")
-		}
-	}()
 }

@@ -82,15 +82,12 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 	}
 	var payload any
 	if ok {
-		switch err := b.offer(req); {
+		switch err := b.offer(req, req.kind == kindCommand); {
 		case errors.Is(err, errStopped):
 			b.logRequest(req, outcomeRefused, 0)
 			return nil // not acknowledged: Slack delivers it again
 		case err != nil && req.kind == kindCommand:
 			payload = map[string]string{"response_type": "ephemeral", "text": refusal(err)}
-			b.logRequest(req, outcomeBusy, 0)
-		case err != nil:
-			b.busy(req)
 		}
 	}
 	if err := client.AckCtx(ctx, evt.Request.EnvelopeID, payload); err != nil {

@@ -82,7 +82,7 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 		return nil, err
 	}
 	defer bot.kill()
-	r := &report{config: c, rssBefore: bot.rss("VmRSS")}
+	r := &report{config: c, rssBefore: bot.rss("VmRSS"), before: bot.runtime()}
 	if c.baseline && c.mode == "http" {
 		fmt.Fprintf(logw, "baseline: %.0f events/s for %s to a handler that only acknowledges…\n", c.rate, c.duration)
 		r.baselineAcks = baseline(ctx, c)
@@ -100,6 +100,8 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	}
 	r.rssPeak = bot.rss("VmHWM")
 	r.rssAfter = bot.rss("VmRSS")
+	time.Sleep(time.Second) // let idle connections and finished goroutines go
+	r.after = bot.runtime()
 	r.exit, r.stopTime = bot.stop()
 	r.undelivered = bot.undelivered.Load()
 
@@ -210,6 +212,33 @@ func (b *bot) ready() bool {
 	}
 	res.Body.Close()
 	return res.StatusCode == http.StatusOK
+}
+
+// runtimeStats are the bot's goroutines and heap, from its /metrics.
+type runtimeStats struct {
+	goroutines int
+	heap       int64 // go_memstats_heap_inuse_bytes
+}
+
+func (b *bot) runtime() runtimeStats {
+	res, err := http.Get("http://" + b.addr + "/metrics")
+	if err != nil {
+		return runtimeStats{}
+	}
+	defer res.Body.Close()
+	var st runtimeStats
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		name, value, _ := strings.Cut(sc.Text(), " ")
+		v, _ := strconv.ParseFloat(value, 64)
+		switch name {
+		case "go_goroutines":
+			st.goroutines = int(v)
+		case "go_memstats_heap_inuse_bytes":
+			st.heap = int64(v)
+		}
+	}
+	return st
 }
 
 // rss reads a memory figure of the bot's process from /proc, in bytes.

@@ -17,6 +17,8 @@ type report struct {
 	sent, redelivered, refused int
 	acks, baselineAcks         []time.Duration
 	delivered, duplicates      int
+	busy                       int // events whose asker was told the bot is busy
+	before, after              runtimeStats
 	missing                    []int // event numbers that got no reply
 	endToEnd                   []time.Duration
 	undelivered                int64 // "reply not delivered" lines the bot logged
@@ -38,6 +40,10 @@ func (r *report) count(posts []slackfake.Post, sentAt []time.Time) {
 		_, frac, _ := strings.Cut(p.ThreadTS, ".")
 		i, err := strconv.Atoi(frac)
 		if err != nil || i >= len(sentAt) {
+			continue
+		}
+		if strings.Contains(p.Text, "busy right now") {
+			r.busy++
 			continue
 		}
 		replies[i]++
@@ -90,14 +96,16 @@ func (r *report) write(w io.Writer) {
 		fmt.Fprintf(w, "  baseline    %s  (a bare handler; the bot's p50 is %.1f×, p99 %.1f×)\n", percentiles(r.baselineAcks, 50, 90, 99, 100),
 			ratio(r.acks, r.baselineAcks, 50), ratio(r.acks, r.baselineAcks, 99))
 	}
-	fmt.Fprintf(w, "replies       %d delivered, %d duplicates, %d missing\n", r.delivered, r.duplicates, len(r.missing))
+	fmt.Fprintf(w, "replies       %d delivered, %d duplicates, %d missing, %d askers told the bot is busy\n", r.delivered, r.duplicates, len(r.missing), r.busy)
 	if len(r.missing) > 0 {
 		fmt.Fprintf(w, "missing       events %v\n", r.missing[:min(len(r.missing), 10)])
 	}
 	fmt.Fprintf(w, "end to end    %s\n", percentiles(r.endToEnd, 50, 90, 99, 100))
 	fmt.Fprintf(w, "Web API       %d chat.postMessage calls; %d socket connections; %d replies logged as undelivered\n",
 		r.calls["chat.postMessage"], r.connections, r.undelivered)
-	fmt.Fprintf(w, "bot memory    RSS %s before, %s peak, %s after\n", mib(r.rssBefore), mib(r.rssPeak), mib(r.rssAfter))
+	fmt.Fprintf(w, "bot memory    RSS %s before, %s peak, %s after; heap in use %s before, %s after\n",
+		mib(r.rssBefore), mib(r.rssPeak), mib(r.rssAfter), mib(r.before.heap), mib(r.after.heap))
+	fmt.Fprintf(w, "goroutines    %d before, %d after\n", r.before.goroutines, r.after.goroutines)
 	fmt.Fprintf(w, "shutdown      exit %d after %s\n", r.exit, r.stopTime.Round(time.Millisecond))
 	verdict := "PASS: every event answered exactly once"
 	if !r.ok() {
