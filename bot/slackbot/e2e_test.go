@@ -10,11 +10,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack/socketmode"
@@ -365,6 +367,8 @@ func TestBadRequestsAreRefusedAndTheBotGoesOn(t *testing.T) {
 		{"oversized body", append(good, bytes.Repeat([]byte(" "), MaxBody)...), nil, http.StatusRequestEntityTooLarge},
 		{"malformed JSON", []byte(`{"type":"event_callback","event":`), nil, http.StatusBadRequest},
 		{"not JSON", []byte(`hello`), nil, http.StatusBadRequest},
+		{"deep JSON", []byte(strings.Repeat(`{"a":`, 20000) + "1" + strings.Repeat("}", 20000)), nil, http.StatusBadRequest},
+		{"invalid UTF-8 JSON", []byte("{\"type\":\"event_callback\",\"event\":\xff}"), nil, http.StatusBadRequest},
 	} {
 		if res := h.post("application/json", tc.body, tc.tamper); res.StatusCode != tc.want {
 			t.Errorf("%s: %s, want %d", tc.name, res.Status, tc.want)
@@ -563,5 +567,66 @@ func TestOverloadTellsAskersTheBotIsBusy(t *testing.T) {
 	}
 	if busy != n["busy"] {
 		t.Errorf("%d busy notices posted, %d logged", busy, n["busy"])
+	}
+}
+
+// TestNoGoroutineLeaks: after a load in each mode and a shutdown, the
+// process is back to the goroutines it had before.
+func TestNoGoroutineLeaks(t *testing.T) {
+	http.DefaultClient.CloseIdleConnections()
+	before := runtime.NumGoroutine()
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 8)
+			for i := range 100 {
+				h.event(fmt.Sprint("EvLeak", i), slackfake.Mention("C1", "U1", fmt.Sprintf("3.%d", i), "", "<@UBOT> who is Lajcak?"))
+				if i%20 == 0 {
+					h.command("panels", fmt.Sprint("leak", i))
+				}
+			}
+			if mode.socket {
+				h.fake.Disconnect()
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if _, err := h.fake.WaitPosts(ctx, 105); err != nil {
+				t.Fatal(err)
+			}
+		}) // the subtest's cleanups stop the bot and the stand-in
+	}
+	http.DefaultClient.CloseIdleConnections()
+	var after int
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if after = runtime.NumGoroutine(); after <= before {
+			return
+		}
+	}
+	buf := make([]byte, 1<<20)
+	t.Errorf("%d goroutines before, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
+}
+
+// TestHostileQuestionsAreAnsweredSafely: search syntax, invalid UTF-8, Slack
+// markup and a replayed request are just a question, answered once.
+func TestHostileQuestionsAreAnsweredSafely(t *testing.T) {
+	h := start(t, false, 1)
+	questions := []string{
+		`<@UBOT> +title:smuggling -trafficking* AND "unclosed ~2 [1 TO 5] /regex/`,
+		"<@UBOT> who is \xff\xfe Lajcak\u202e?",
+		"<@UBOT> " + strings.Repeat("trafficking ", 2000),
+	}
+	for i, q := range questions {
+		h.event(fmt.Sprint("EvHostile", i), slackfake.Mention("C1", "U1", fmt.Sprintf("4.%d", i), "", q))
+	}
+	replay := slackfake.EventCallback("EvReplay", slackfake.Mention("C1", "U1", "4.9", "", "<@UBOT> who is Lajcak?"))
+	for range 3 { // the same signed request, sent again within the five minutes
+		if res := h.post("application/json", replay, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("replay: %s", res.Status)
+		}
+	}
+	got := h.posts(len(questions) + 1)
+	for _, p := range got {
+		if len(p.Blocks) == 0 || !utf8.ValidString(p.Text) {
+			t.Errorf("reply in %s: %q", p.ThreadTS, p.Text)
+		}
 	}
 }

@@ -198,6 +198,7 @@ func (b *Bot) Stop(ctx context.Context) error {
 	b.mu.Unlock()
 	done := make(chan struct{})
 	go func() { b.wg.Wait(); close(done) }()
+	defer b.client.CloseIdleConnections()
 	select {
 	case <-done:
 		b.stopCancel()
