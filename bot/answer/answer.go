@@ -92,6 +92,19 @@ func New(h *content.Hearing, x *index.Index) *Engine {
 	return e
 }
 
+// Open indexes the hearing and returns an Engine over it; Close releases
+// the index.
+func Open(h *content.Hearing) (*Engine, error) {
+	x, err := index.Build(h)
+	if err != nil {
+		return nil, err
+	}
+	return New(h, x), nil
+}
+
+// Close releases the engine's index.
+func (e *Engine) Close() error { return e.x.Close() }
+
 // Hearing returns the hearing the engine answers about.
 func (e *Engine) Hearing() *content.Hearing { return e.h }
 

@@ -9,18 +9,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"hearingbot/content"
-	"hearingbot/index"
 )
 
 func engine(t testing.TB) *Engine {
 	t.Helper()
-	h := content.Default()
-	x, err := index.Build(h)
+	e, err := Open(content.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { x.Close() })
-	return New(h, x)
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 func ask(t *testing.T, e *Engine, q string) Response {

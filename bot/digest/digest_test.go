@@ -14,18 +14,17 @@ import (
 
 	"hearingbot/bot/answer"
 	"hearingbot/content"
-	"hearingbot/index"
 )
 
 func digester(t testing.TB) (*Digester, *content.Hearing) {
 	t.Helper()
 	h := content.Default()
-	x, err := index.Build(h)
+	e, err := answer.Open(h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { x.Close() })
-	d, err := New(context.Background(), answer.New(h, x))
+	t.Cleanup(func() { e.Close() })
+	d, err := New(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,13 +24,12 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func engine(t testing.TB) *answer.Engine {
 	t.Helper()
-	h := content.Default()
-	x, err := index.Build(h)
+	e, err := answer.Open(content.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { x.Close() })
-	return answer.New(h, x)
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 // offline is a Bot that renders replies without talking to Slack.

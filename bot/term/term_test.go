@@ -35,13 +35,11 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGolden(t *testing.T) {
-	h := content.Default()
-	x, err := index.Build(h)
+	e, err := answer.Open(content.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
-	e := answer.New(h, x)
+	defer e.Close()
 	for _, tc := range []struct {
 		name, q string
 		style   Style
@@ -66,7 +64,7 @@ func TestGolden(t *testing.T) {
 	}
 	t.Run("panels", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := WritePanels(&b, h, Style{Width: 80}); err != nil {
+		if err := WritePanels(&b, e.Hearing(), Style{Width: 80}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "panels", b.Bytes())

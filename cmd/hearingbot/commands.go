@@ -146,12 +146,11 @@ func run(ctx context.Context, args []string, s Streams) error {
 		}
 		return term.WritePanels(s.Out, h, style)
 	}
-	x, err := index.Build(h)
+	e, err := answer.Open(h)
 	if err != nil {
 		return err
 	}
-	defer x.Close()
-	e := answer.New(h, x)
+	defer e.Close()
 	switch cmd {
 	case "digest", "themes":
 		d, err := digest.New(ctx, e)

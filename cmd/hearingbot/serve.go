@@ -14,7 +14,6 @@ import (
 	"hearingbot/bot/answer"
 	"hearingbot/bot/digest"
 	"hearingbot/bot/slackbot"
-	"hearingbot/index"
 	"hearingbot/internal/metrics"
 )
 
@@ -64,12 +63,11 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	if err != nil {
 		return err
 	}
-	x, err := index.Build(h)
+	e, err := answer.Open(h)
 	if err != nil {
 		return err
 	}
-	defer x.Close()
-	e := answer.New(h, x)
+	defer e.Close()
 	digests, err := digest.New(ctx, e)
 	switch {
 	case errors.Is(err, digest.ErrNoThemes) && sched == nil:
