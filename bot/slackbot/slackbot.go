@@ -89,7 +89,7 @@ type Bot struct {
 	workers int
 	jobs    chan job
 	notices chan job     // askers to tell the bot is busy
-	mu      sync.RWMutex // guards closed and sends on jobs
+	mu      sync.RWMutex // guards closed, and sends on jobs and notices
 	closed  bool
 	wg      sync.WaitGroup
 
