@@ -104,6 +104,7 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	r.after = bot.runtime()
 	r.exit, r.stopTime = bot.stop()
 	r.undelivered = bot.undelivered.Load()
+	r.dropped = bot.dropped.Load()
 
 	r.acks = l.ackLatencies()
 	r.count(fake.Posts(), l.sentAt)
@@ -136,7 +137,8 @@ func newClient() *http.Client {
 type bot struct {
 	cmd         *exec.Cmd
 	addr        string // HTTP mode: where it listens
-	undelivered atomic.Int64
+	undelivered atomic.Int64 // replies the bot logged as not delivered
+	dropped     atomic.Int64 // requests it logged as dropped: busy, and too busy to say so
 	exited      chan struct{}
 	err         error
 }
@@ -171,7 +173,7 @@ func startBot(ctx context.Context, bin string, c config, fake *slackfake.Server)
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
-			var line struct{ Message, Addr string }
+			var line struct{ Message, Addr, Outcome string }
 			if json.Unmarshal(sc.Bytes(), &line) != nil {
 				continue
 			}
@@ -180,6 +182,10 @@ func startBot(ctx context.Context, bin string, c config, fake *slackfake.Server)
 				listening <- line.Addr
 			case "reply not delivered":
 				b.undelivered.Add(1)
+			case "request":
+				if line.Outcome == "dropped" {
+					b.dropped.Add(1)
+				}
 			}
 		}
 	}()

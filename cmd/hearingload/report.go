@@ -22,6 +22,7 @@ type report struct {
 	missing                    []int // event numbers that got no reply
 	endToEnd                   []time.Duration
 	undelivered                int64 // "reply not delivered" lines the bot logged
+	dropped                    int64 // requests the bot logged as dropped
 	rssBefore, rssPeak         int64
 	rssAfter                   int64
 	exit                       int
@@ -101,8 +102,8 @@ func (r *report) write(w io.Writer) {
 		fmt.Fprintf(w, "missing       events %v\n", r.missing[:min(len(r.missing), 10)])
 	}
 	fmt.Fprintf(w, "end to end    %s\n", percentiles(r.endToEnd, 50, 90, 99, 100))
-	fmt.Fprintf(w, "Web API       %d chat.postMessage calls; %d socket connections; %d replies logged as undelivered\n",
-		r.calls["chat.postMessage"], r.connections, r.undelivered)
+	fmt.Fprintf(w, "Web API       %d chat.postMessage calls; %d socket connections; %d replies logged as undelivered, %d requests as dropped\n",
+		r.calls["chat.postMessage"], r.connections, r.undelivered, r.dropped)
 	fmt.Fprintf(w, "bot memory    RSS %s before, %s peak, %s after; heap in use %s before, %s after\n",
 		mib(r.rssBefore), mib(r.rssPeak), mib(r.rssAfter), mib(r.before.heap), mib(r.after.heap))
 	fmt.Fprintf(w, "goroutines    %d before, %d after\n", r.before.goroutines, r.after.goroutines)
