@@ -136,7 +136,7 @@ func newClient() *http.Client {
 // bot is the hearingbot process under load.
 type bot struct {
 	cmd         *exec.Cmd
-	addr        string // HTTP mode: where it listens
+	addr        string       // HTTP mode: where it listens
 	undelivered atomic.Int64 // replies the bot logged as not delivered
 	dropped     atomic.Int64 // requests it logged as dropped: busy, and too busy to say so
 	exited      chan struct{}
