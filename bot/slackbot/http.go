@@ -115,7 +115,7 @@ func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	if err := b.offer(req, false); errors.Is(err, errStopped) {
 		// Not acknowledged: Slack delivers it again, to another replica or
 		// to this one once it is back.
-		b.refused(w, http.StatusServiceUnavailable, err)
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -156,6 +156,8 @@ func (b *Bot) serveForm(w http.ResponseWriter, body []byte) {
 		b.refused(w, http.StatusBadRequest, errors.New("neither a command nor an interaction"))
 		return
 	}
+	// Slack does not redeliver commands and clicks: a refused one is
+	// answered here, or by the busy notice offer queues.
 	if err := b.offer(req, req.kind == kindCommand); err != nil && req.kind == kindCommand {
 		// The command's own response says so at once, privately.
 		w.Header().Set("Content-Type", "application/json")

@@ -238,6 +238,7 @@ func (b *Bot) offer(r request, tellInline bool) error {
 	defer b.mu.RUnlock()
 	if b.closed {
 		b.seen.remove(r.id) // let Slack's redelivery reach another replica
+		b.logRequest(r, outcomeRefused, 0)
 		return errStopped
 	}
 	select {

@@ -84,7 +84,6 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 	if ok {
 		switch err := b.offer(req, req.kind == kindCommand); {
 		case errors.Is(err, errStopped):
-			b.logRequest(req, outcomeRefused, 0)
 			return nil // not acknowledged: Slack delivers it again
 		case err != nil && req.kind == kindCommand:
 			payload = map[string]string{"response_type": "ephemeral", "text": refusal(err)}
