@@ -59,7 +59,7 @@ func (b *Bot) refused(w http.ResponseWriter, status int, err error) {
 	http.Error(w, http.StatusText(status), status)
 }
 
-// ignored acknowledges an event the bot does not answer.
+// ignored counts an event the bot does not answer (its caller acknowledges it).
 func (b *Bot) ignored() {
 	b.cfg.Metrics.Request("event", outcomeIgnored)
 }
