@@ -178,6 +178,15 @@ func (s *Sentence) Credits(p *Person) bool {
 	return false
 }
 
+// Line is the person's name and affiliation on one line: "Claire Falconer,
+// Legal Director, Focus on Labour Exploitation", or the name alone.
+func (p *Person) Line() string {
+	if a := p.Affiliation(); a != "" {
+		return p.Name + ", " + a
+	}
+	return p.Name
+}
+
 // Affiliation is the person's title and organisation as one phrase, as the
 // summary puts them: "Legal Director of Focus on Labour Exploitation".
 func (p *Person) Affiliation() string {

@@ -64,6 +64,19 @@ type Card struct {
 	Statements []*content.Sentence
 }
 
+// StatementsLine says in words how many statements the summary credits to
+// the card's person.
+func (c Card) StatementsLine() string {
+	switch n := len(c.Statements); n {
+	case 0:
+		return "The summary credits no statement to them by name."
+	case 1:
+		return "The summary credits them with 1 statement."
+	default:
+		return fmt.Sprintf("The summary credits them with %d statements.", n)
+	}
+}
+
 // Engine answers questions. It is safe for concurrent use.
 type Engine struct {
 	h     *content.Hearing

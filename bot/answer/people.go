@@ -321,13 +321,15 @@ func (e *Engine) cards(people []*content.Person) []Card {
 			break
 		}
 		if !slices.ContainsFunc(out, func(c Card) bool { return c.Person == p }) {
-			out = append(out, e.card(p))
+			out = append(out, e.Card(p))
 		}
 	}
 	return out
 }
 
-func (e *Engine) card(p *content.Person) Card {
+// Card returns a person's card: the person and the sentences the summary
+// credits them with.
+func (e *Engine) Card(p *content.Person) Card {
 	c := Card{Person: p}
 	for _, s := range e.h.Sentences {
 		if s.Credits(p) {

@@ -218,19 +218,9 @@ func cardBlocks(cards []answer.Card) []slack.Block {
 		for _, r := range p.Roles {
 			lines = append(lines, escape(r.Label()+", "+r.Segment.Title))
 		}
-		blocks = append(blocks, section(strings.Join(lines, "\n")), contextLine(statements(len(c.Statements))))
+		blocks = append(blocks, section(strings.Join(lines, "\n")), contextLine(c.StatementsLine()))
 	}
 	return blocks
-}
-
-func statements(n int) string {
-	switch n {
-	case 0:
-		return "The summary credits no statement to them by name."
-	case 1:
-		return "The summary credits them with 1 statement."
-	}
-	return fmt.Sprintf("The summary credits them with %d statements.", n)
 }
 
 func cardsMessage(cards []answer.Card) message {
@@ -255,25 +245,18 @@ func pickPerson(name string, cards []answer.Card) message {
 func segmentBlock(s *content.Segment) slack.Block {
 	lines := []string{"*" + escape(s.Title) + "*"}
 	if s.Moderator != nil {
-		lines = append(lines, "Moderator: "+escape(personLine(s.Moderator)))
+		lines = append(lines, "Moderator: "+escape(s.Moderator.Line()))
 	}
 	for _, p := range s.Panellists {
-		lines = append(lines, "Panellist: "+escape(personLine(p)))
+		lines = append(lines, "Panellist: "+escape(p.Line()))
 	}
 	for _, p := range s.Speakers {
-		lines = append(lines, "Speaker: "+escape(personLine(p)))
+		lines = append(lines, "Speaker: "+escape(p.Line()))
 	}
 	if s.Kind == "interactive" {
 		lines = append(lines, "Participants from the floor (unnamed in the summary)")
 	}
 	return section(strings.Join(lines, "\n"))
-}
-
-func personLine(p *content.Person) string {
-	if a := p.Affiliation(); a != "" {
-		return p.Name + ", " + a
-	}
-	return p.Name
 }
 
 // panelsMessage lists the hearing's segments in order with their people.

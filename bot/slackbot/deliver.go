@@ -74,7 +74,7 @@ func (b *Bot) send(ctx context.Context, r request, p post) error {
 				w.ResponseType = slack.ResponseTypeInChannel
 			}
 		}
-		return slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, b.client, w)
+		return slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, b.cfg.HTTPClient, w)
 	}
 	opts := []slack.MsgOption{slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionText(m.Text, false)}
 	if r.threadTS != "" {

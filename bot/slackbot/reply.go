@@ -136,17 +136,8 @@ func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 		if p == nil {
 			return nil, nil // not a button we rendered
 		}
-		cards, err := b.engine.Who(ctx, p.Name)
-		if err != nil || len(cards) == 0 {
-			return nil, err
-		}
-		for _, c := range cards {
-			if c.Person == p {
-				cards = []answer.Card{c}
-			}
-		}
 		command := "who " + p.Name
-		return []post{{message: withShare(cardsMessage(cards[:1]), command), viaResponseURL: true, replace: true}}, nil
+		return []post{{message: withShare(cardsMessage([]answer.Card{b.engine.Card(p)}), command), viaResponseURL: true, replace: true}}, nil
 	}
 	// Share: the same reply, rebuilt from the command it answered, for the
 	// whole channel; then the private copy goes.

@@ -81,12 +81,10 @@ type Bot struct {
 	cfg    Config
 	engine *answer.Engine
 	api    webAPI
-	client *http.Client
 	log    zerolog.Logger
 	self   identity
 	seen   *dedupe
 
-	workers int
 	jobs    chan job
 	notices chan job     // askers to tell the bot is busy
 	mu      sync.RWMutex // guards closed, and sends on jobs and notices
@@ -144,11 +142,9 @@ func New(ctx context.Context, e *answer.Engine, c Config) (*Bot, error) {
 		cfg:     c,
 		engine:  e,
 		api:     api,
-		client:  c.HTTPClient,
 		log:     c.Log,
 		self:    identity{userID: auth.UserID, botID: auth.BotID},
 		seen:    newDedupe(time.Hour, 100_000),
-		workers: c.Workers,
 		jobs:    make(chan job, c.Queue),
 		notices: make(chan job, max(c.Queue/10, 16)),
 	}
@@ -166,7 +162,7 @@ func (c Config) slackOptions() []slack.Option {
 
 // Start starts the workers, and the few that tell askers the bot is busy.
 func (b *Bot) Start() {
-	for range b.workers {
+	for range b.cfg.Workers {
 		b.wg.Go(func() {
 			for j := range b.jobs {
 				b.work(j)
@@ -198,7 +194,7 @@ func (b *Bot) Stop(ctx context.Context) error {
 	b.mu.Unlock()
 	done := make(chan struct{})
 	go func() { b.wg.Wait(); close(done) }()
-	defer b.client.CloseIdleConnections()
+	defer b.cfg.HTTPClient.CloseIdleConnections()
 	select {
 	case <-done:
 		b.stopCancel()

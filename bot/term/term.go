@@ -135,14 +135,7 @@ func writeCards(b *strings.Builder, cards []answer.Card, st Style) {
 		for _, r := range p.Roles {
 			b.WriteString(wrap(r.Label()+", "+r.Segment.Title, nil, st, 3, false))
 		}
-		switch n := len(c.Statements); n {
-		case 0:
-			b.WriteString(wrapStyled("The summary credits no statement to them by name.", st, 3, dim))
-		case 1:
-			b.WriteString(wrapStyled("The summary credits them with 1 statement.", st, 3, dim))
-		default:
-			b.WriteString(wrapStyled(fmt.Sprintf("The summary credits them with %d statements.", n), st, 3, dim))
-		}
+		b.WriteString(wrapStyled(c.StatementsLine(), st, 3, dim))
 	}
 }
 
@@ -160,13 +153,13 @@ func WritePanels(w io.Writer, h *content.Hearing, st Style) error {
 	for _, s := range h.Segments {
 		b.WriteString("\n" + wrap(st.em(s.Title, bold), nil, Style{Width: st.Width}, 0, false))
 		if s.Moderator != nil {
-			b.WriteString(wrap("Moderator: "+personLine(s.Moderator), nil, st, 3, false))
+			b.WriteString(wrap("Moderator: "+s.Moderator.Line(), nil, st, 3, false))
 		}
 		for _, p := range s.Panellists {
-			b.WriteString(wrap("Panellist: "+personLine(p), nil, st, 3, false))
+			b.WriteString(wrap("Panellist: "+p.Line(), nil, st, 3, false))
 		}
 		for _, p := range s.Speakers {
-			b.WriteString(wrap("Speaker: "+personLine(p), nil, st, 3, false))
+			b.WriteString(wrap("Speaker: "+p.Line(), nil, st, 3, false))
 		}
 		if s.Kind == "interactive" {
 			b.WriteString(wrap("Participants from the floor (unnamed in the summary)", nil, st, 3, false))
@@ -174,13 +167,6 @@ func WritePanels(w io.Writer, h *content.Hearing, st Style) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func personLine(p *content.Person) string {
-	if a := p.Affiliation(); a != "" {
-		return p.Name + ", " + a
-	}
-	return p.Name
 }
 
 func wrapStyled(text string, st Style, indent int, code string) string {

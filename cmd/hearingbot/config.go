@@ -125,11 +125,8 @@ const (
 // app-level token means Socket Mode, a signing secret HTTP mode.
 func (c Config) slackMode() (mode, error) {
 	var problems []string
-	switch {
-	case c.SlackBotToken == "":
-		problems = append(problems, "SLACK_BOT_TOKEN is not set: set it to the app's bot token (xoxb-...)")
-	case !strings.HasPrefix(c.SlackBotToken, "xoxb-"):
-		problems = append(problems, "SLACK_BOT_TOKEN does not start with xoxb-: it must be the app's bot token")
+	if p := c.botTokenProblem(); p != "" {
+		problems = append(problems, p)
 	}
 	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
 		problems = append(problems, "SLACK_APP_TOKEN does not start with xapp-: it must be an app-level token with connections:write")
@@ -167,6 +164,17 @@ func (c Config) slackMode() (mode, error) {
 		return "", fmt.Errorf("configuration: %w", errors.New(strings.Join(problems, "; ")))
 	}
 	return m, nil
+}
+
+// botTokenProblem says what is wrong with SLACK_BOT_TOKEN, or "".
+func (c Config) botTokenProblem() string {
+	switch {
+	case c.SlackBotToken == "":
+		return "SLACK_BOT_TOKEN is not set: set it to the app's bot token (xoxb-...)"
+	case !strings.HasPrefix(c.SlackBotToken, "xoxb-"):
+		return "SLACK_BOT_TOKEN does not start with xoxb-: it must be the app's bot token"
+	}
+	return ""
 }
 
 // apiURL is SLACK_API_URL as slack-go wants it, ending in a slash.

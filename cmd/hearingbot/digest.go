@@ -42,8 +42,8 @@ func digestCommand(ctx context.Context, cfg Config, d *digest.Digester, e *answe
 	if !f.post {
 		return term.WriteDigest(s.Out, dg, style)
 	}
-	if _, err := cfg.slackMode(); err != nil && cfg.SlackBotToken == "" {
-		return err
+	if p := cfg.botTokenProblem(); p != "" { // posting needs no app token or signing secret
+		return fmt.Errorf("configuration: %s", p)
 	}
 	log := zerolog.New(s.Err).With().Timestamp().Str("component", "digest").Logger()
 	bot, err := slackbot.New(ctx, e, slackbot.Config{BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(), Log: log})
