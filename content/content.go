@@ -29,6 +29,8 @@ type Hearing struct {
 	Sentences  []*Sentence // all sentences, in summary order
 	Vocabulary Vocabulary
 	Themes     []*Theme // the digest's themes, in rotation order; may be empty
+	// Bridge links everyday words to the hearing's terms; may be empty.
+	Bridge []Link
 }
 
 // Theme is one of the hearing's main themes, for the daily digest.

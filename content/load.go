@@ -23,7 +23,7 @@ const (
 	ThemesFile     = "themes.yaml" // optional: without it there is no digest
 )
 
-//go:embed hearing.yaml vocabulary.yaml themes.yaml summary.txt
+//go:embed hearing.yaml vocabulary.yaml themes.yaml bridge.tsv summary.txt
 var embedded embed.FS
 
 // Embedded returns the content folder embedded in the binary, for Load.
@@ -72,11 +72,16 @@ func Load(fsys fs.FS) (*Hearing, error) {
 	if err != nil {
 		return nil, fmt.Errorf("content: %s: hearing.source: %w", HearingFile, err)
 	}
+	bridge, err := loadBridge(fsys)
+	if err != nil {
+		return nil, err
+	}
 	b := builder{file: f, vocab: v, themes: t, source: string(src)}
 	h := b.build()
 	if err := errors.Join(b.errs...); err != nil {
 		return nil, fmt.Errorf("content: invalid:\n%w", err)
 	}
+	h.Bridge = bridge
 	return h, nil
 }
 

@@ -122,7 +122,7 @@ func TestLoadRejectsBrokenContent(t *testing.T) {
 		{"unknown field", HearingFile, "honorific: Ms.\n    title: Legal Director", "honorific: Ms.\n    titel: Legal Director",
 			"field titel not found"},
 		{"bad date", HearingFile, "date: 2017-10-11", "date: 11/10/2017", "hearing.date"},
-		{"one-member synonym group", VocabularyFile, "  - [ILO, International Labour Organization]", "  - [ILO]",
+		{"one-member synonym group", VocabularyFile, "  - [GFMD, Global Forum on Migration and Development]", "  - [GFMD]",
 			"a group needs at least two members"},
 		{"multi-word spelling", VocabularyFile, "  labour: labor", "  labour market: labor market",
 			"both sides must be single words"},

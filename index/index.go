@@ -67,7 +67,7 @@ func Build(h *content.Hearing) (*Index, error) {
 		x.Close()
 		return nil, fmt.Errorf("index: build: analyzers not registered")
 	}
-	x.vocab = x.newVocabulary(h.Vocabulary)
+	x.vocab = x.newVocabulary(h.Vocabulary, h.Bridge, x.knownTerms())
 	if err := x.fill(); err != nil {
 		x.Close()
 		return nil, fmt.Errorf("index: build: %w", err)
@@ -176,6 +176,38 @@ func creditWords(s *content.Sentence) []string {
 	return out
 }
 
+// knownTerms returns every index term of the hearing's own text (its
+// sentences, its people and its segments' titles and aliases) with the number
+// of sentences that hold it.
+func (x *Index) knownTerms() map[string]int {
+	known := map[string]int{}
+	add := func(texts ...string) {
+		for _, t := range texts {
+			for _, term := range x.Terms(t) {
+				known[term] += 0
+			}
+		}
+	}
+	for _, s := range x.h.Sentences {
+		seen := map[string]bool{}
+		for _, term := range x.Terms(s.Text) {
+			if !seen[term] {
+				seen[term] = true
+				known[term]++
+			}
+		}
+	}
+	for _, p := range x.h.People {
+		add(p.Name, p.Title, p.Organization, p.Role)
+		add(p.Aliases...)
+	}
+	for _, s := range x.h.Segments {
+		add(s.Title)
+		add(s.Aliases...)
+	}
+	return known
+}
+
 func sentenceID(s *content.Sentence) string { return fmt.Sprintf("s%04d", s.Index) }
 func personID(p *content.Person) string     { return "p:" + p.ID }
 
@@ -230,14 +262,13 @@ type Span struct{ Start, End int }
 // Boosts. Vocabulary equivalents count less than the asker's own words; a
 // sentence's segment and speakers count less than the sentence itself.
 const (
-	boostText      = 1.0
-	boostName      = 1.5
-	boostContext   = 0.35
-	boostPhrase    = 1.5 // a multi-word topic found as a phrase
-	boostExpansion = 0.5
-	boostCredit    = 2.0
-	boostSegment   = 1.0
-	defaultLimit   = 10
+	boostText    = 1.0
+	boostName    = 1.5
+	boostContext = 0.35
+	boostPhrase  = 1.5 // a multi-word topic found as a phrase
+	boostCredit  = 2.0
+	boostSegment = 1.0
+	defaultLimit = 10
 )
 
 // Passages searches the hearing's sentences.

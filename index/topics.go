@@ -1,6 +1,8 @@
 package index
 
 import (
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -16,14 +18,42 @@ import (
 type Topic struct {
 	Text        string   // the question's own words
 	Terms       []string // their index terms (stems, stop words removed)
-	Equivalents []Phrase // vocabulary equivalents
+	Equivalents []Phrase // vocabulary and bridge equivalents
+	// Known is true when the hearing holds the topic's terms or those of
+	// one of its equivalents: false means the summary never mentions it.
+	Known bool
+	// Weight is how much the topic tells sentences apart: high for a rare
+	// word ("remedies"), low for one on every line ("migrants"), highest
+	// for a word the hearing never uses.
+	Weight float64
 }
 
-// Phrase is a word or phrase with its index terms.
+// Phrase is a word or phrase with its index terms, and how much a match on it
+// counts against a match on the asker's own words (1).
 type Phrase struct {
-	Text  string
-	Terms []string
+	Text    string
+	Terms   []string
+	Weight  float64
+	Bridged bool // from the WordNet bridge, not the hand vocabulary
 }
+
+// Weights of equivalents. The hand vocabulary is curated for this hearing;
+// the WordNet bridge is general, so it counts less, and less again the
+// looser its relation.
+var (
+	vocabularyWeight = 0.5
+	bridgeWeights    = map[content.Relation]float64{
+		content.Synonym: 0.45, content.Derivation: 0.45, content.Pertainym: 0.45,
+		content.Hyponym: 0.3, content.Hypernym: 0.25,
+	}
+)
+
+// particles end phrasal verbs ("lock up"), which people also write with the
+// object in between ("locking migrants up").
+var particles = map[string]bool{"up": true, "out": true, "down": true, "off": true, "away": true, "back": true, "over": true, "in": true, "on": true}
+
+// particleGap is the most words a phrasal verb's object may hold.
+const particleGap = 3
 
 // maxTopics bounds the work one question can cause.
 const maxTopics = 24
@@ -32,17 +62,29 @@ const maxTopics = 24
 type vocabulary struct {
 	groups    map[string][]Phrase // a member's words (query terms, space-joined) -> its equivalents
 	longest   int                 // most words in a member
+	known     map[string]int      // every index term the hearing holds, and in how many sentences
+	sentences int                 // how many sentences there are
 	questions map[string][]Phrase // a question word's term -> words that answer it
 	ignore    map[string]bool     // terms of words that carry no topic
 }
 
-func (x *Index) newVocabulary(v content.Vocabulary) *vocabulary {
-	voc := &vocabulary{groups: map[string][]Phrase{}, questions: map[string][]Phrase{}, ignore: map[string]bool{}}
+func (x *Index) newVocabulary(v content.Vocabulary, bridge []content.Link, known map[string]int) *vocabulary {
+	voc := &vocabulary{groups: map[string][]Phrase{}, questions: map[string][]Phrase{}, ignore: map[string]bool{},
+		known: known, sentences: len(x.h.Sentences)}
 	for _, group := range v.Synonyms {
+		// A group with a member the hearing holds belongs to the hearing:
+		// the "West" of ECOWAS's full name is the summary's business.
+		if slices.ContainsFunc(group, func(m string) bool { return x.phrase(m, 0).knownIn(known) }) {
+			for _, m := range group {
+				for _, term := range x.analyze(x.terms, m) {
+					known[term] += 0
+				}
+			}
+		}
 		members := make([]Phrase, len(group))
 		keys := make([]string, len(group))
 		for i, m := range group {
-			members[i] = x.phrase(m)
+			members[i] = x.phrase(m, vocabularyWeight)
 			words := x.analyze(x.words, m)
 			keys[i] = strings.Join(words, " ")
 			voc.longest = max(voc.longest, len(words))
@@ -55,10 +97,31 @@ func (x *Index) newVocabulary(v content.Vocabulary) *vocabulary {
 			}
 		}
 	}
+	// The bridge adds to what the vocabulary says, never over it: a word
+	// the team grouped by hand keeps its group.
+	bridged := map[string][]Phrase{}
+	for _, l := range bridge {
+		words := x.analyze(x.words, l.Word)
+		key := strings.Join(words, " ")
+		p := x.phrase(l.Term, bridgeWeights[l.Relation])
+		p.Bridged = true
+		if key == "" || len(p.Terms) == 0 || !p.knownIn(known) || hasPhrase(bridged[key], p) {
+			continue
+		}
+		bridged[key] = append(bridged[key], p)
+		voc.longest = max(voc.longest, len(words))
+	}
+	for key, eq := range bridged {
+		for _, p := range eq {
+			if !hasPhrase(voc.groups[key], p) {
+				voc.groups[key] = append(voc.groups[key], p)
+			}
+		}
+	}
 	for word, answers := range v.Questions {
 		for _, key := range x.analyze(x.words, word) {
 			for _, a := range answers {
-				voc.questions[key] = append(voc.questions[key], x.phrase(a))
+				voc.questions[key] = append(voc.questions[key], x.phrase(a, vocabularyWeight))
 			}
 		}
 	}
@@ -79,8 +142,59 @@ func hasPhrase(list []Phrase, p Phrase) bool {
 	return false
 }
 
-func (x *Index) phrase(text string) Phrase {
-	return Phrase{Text: text, Terms: x.analyze(x.terms, text)}
+func (x *Index) phrase(text string, weight float64) Phrase {
+	return Phrase{Text: text, Terms: x.analyze(x.terms, text), Weight: weight}
+}
+
+// knownIn reports whether all the phrase's terms are in known.
+func (p Phrase) knownIn(known map[string]int) bool {
+	for _, t := range p.Terms {
+		if _, ok := known[t]; !ok {
+			return false
+		}
+	}
+	return len(p.Terms) > 0
+}
+
+// sentencesWith estimates in how many sentences the phrase occurs: in as
+// many as its rarest term, at most.
+func (v *vocabulary) sentencesWith(p Phrase) int {
+	n := 0
+	for i, t := range p.Terms {
+		if df := v.known[t]; i == 0 || df < n {
+			n = df
+		}
+	}
+	return n
+}
+
+// weight is the topic's Weight: the inverse frequency of the sentences its
+// words or their equivalents occur in, less when only a bridged equivalent
+// occurs anywhere, and for an unknown topic that of a word in no sentence.
+func (v *vocabulary) weight(t Topic) float64 {
+	n := float64(v.sentences + 1)
+	if !t.Known {
+		return math.Log(n)
+	}
+	df := v.sentencesWith(Phrase{Terms: t.Terms})
+	vouch := 0.0 // how far the matches can be trusted to be the topic
+	if df > 0 {
+		vouch = 1
+	}
+	for _, e := range t.Equivalents {
+		if d := v.sentencesWith(e); d > 0 {
+			df += d
+			if e.Bridged {
+				vouch = max(vouch, e.Weight) // a general dictionary's word is not the asker's
+			} else {
+				vouch = 1 // the hand vocabulary's words are as good as the asker's
+			}
+		}
+	}
+	if df == 0 {
+		return math.Log(n) // a name or vocabulary word that no sentence holds
+	}
+	return max(math.Log(n/float64(df+1))*vouch, 0.1)
 }
 
 func (x *Index) analyze(a analysis.Analyzer, text string) []string {
@@ -108,12 +222,35 @@ func (x *Index) Topics(question string) []Topic {
 		}
 		if (len(t.Terms) > 0 || len(t.Equivalents) > 0) && !seen[key] && len(topics) < maxTopics {
 			seen[key] = true
+			own := Phrase{Terms: t.Terms}
+			if x.vocab.sentencesWith(own) > 0 {
+				// The summary's own word needs no dictionary: WordNet's
+				// other senses of "related" would only add noise.
+				t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool { return p.Bridged })
+			}
+			// A broader or narrower word does not vouch for a topic: WordNet
+			// relates many senses, and "capital" is not known because the
+			// summary says "stock-taking".
+			t.Known = own.knownIn(x.vocab.known) ||
+				slices.ContainsFunc(t.Equivalents, func(p Phrase) bool { return p.Weight > bridgeWeights[content.Hyponym] && p.knownIn(x.vocab.known) })
+			t.Weight = x.vocab.weight(t)
 			topics = append(topics, t)
 		}
 	}
+	taken := map[int]bool{} // particles already read with their verb
 	for i := 0; i < len(words); {
 		term := string(words[i].Term)
+		if taken[i] {
+			i++
+			continue
+		}
 		n, eq := x.vocab.match(words[i:])
+		if n <= 1 {
+			if j, peq := x.vocab.phrasal(words, i); j > 0 {
+				taken[j] = true
+				n, eq = 1, peq
+			}
+		}
 		switch {
 		case n > 0:
 			t := Topic{Text: question[words[i].Start:words[i+n-1].End], Equivalents: eq}
@@ -154,6 +291,21 @@ func (v *vocabulary) match(words analysis.TokenStream) (int, []Phrase) {
 	return 0, nil
 }
 
+// phrasal finds a phrasal verb split by its object ("locking migrants up"):
+// the index of its particle and the verb's equivalents, or 0 when there is none.
+func (v *vocabulary) phrasal(words analysis.TokenStream, i int) (int, []Phrase) {
+	for j := i + 2; j < len(words) && j <= i+1+particleGap; j++ {
+		particle := string(words[j].Term)
+		if !particles[particle] {
+			continue
+		}
+		if eq, ok := v.groups[string(words[i].Term)+" "+particle]; ok {
+			return j, eq
+		}
+	}
+	return 0, nil
+}
+
 // queries are the topic's term and phrase queries on one field.
 func (t Topic) queries(field string, boost float64) []query.Query {
 	var out []query.Query
@@ -170,9 +322,9 @@ func (t Topic) queries(field string, boost float64) []query.Query {
 		switch len(e.Terms) {
 		case 0:
 		case 1:
-			out = append(out, termQuery(field, e.Terms[0], boost*boostExpansion))
+			out = append(out, termQuery(field, e.Terms[0], boost*e.Weight))
 		default:
-			out = append(out, phraseQuery(field, e.Text, boost*boostExpansion*boostPhrase))
+			out = append(out, phraseQuery(field, e.Text, boost*e.Weight*boostPhrase))
 		}
 	}
 	return out
@@ -188,9 +340,12 @@ func phraseQuery(field, text string, boost float64) query.Query {
 	return q
 }
 
-// coverage is the share of topics whose terms, or one equivalent's terms,
-// all occur among the hit's matched terms; a topic matched only in the
-// weak field counts half.
+// coverage is the share of the topics' weight that the hit's matched terms
+// cover: a topic counts fully when its own terms or a hand vocabulary
+// equivalent's all matched, less through a bridged equivalent (exact matches
+// outrank bridged ones), and half that when matched only in the weak field.
+// Weighing by rarity keeps a word on every line ("migrants") from passing
+// for an answer to a question about something rarer.
 func coverage(topics []Topic, locs search.FieldTermLocationMap, weak string) float64 {
 	if len(topics) == 0 {
 		return 0
@@ -204,21 +359,26 @@ func coverage(topics []Topic, locs search.FieldTermLocationMap, weak string) flo
 			}
 		}
 	}
-	var sum float64
+	var sum, total float64
 	for _, t := range topics {
-		switch {
-		case t.matches(strong):
-			sum++
-		case t.matches(all):
-			sum += 0.5
+		w := max(t.Weight, 0.1)
+		total += w
+		if c := t.credit(strong); c > 0 {
+			sum += c * w
+		} else {
+			sum += t.credit(all) / 2 * w
 		}
 	}
-	return sum / float64(len(topics))
+	return sum / total
 }
 
-// matches reports whether the topic's terms, or one equivalent's terms, are
-// all among matched.
-func (t Topic) matches(matched map[string]bool) bool {
+// bridgeCredit is what a bridged equivalent adds to its weight as coverage:
+// a synonym covers a topic three quarters, a broader word a little over half.
+const bridgeCredit = 0.3
+
+// credit is how well matched covers the topic: 1 for its own terms or a
+// vocabulary equivalent's, less for a bridged equivalent's, 0 for none.
+func (t Topic) credit(matched map[string]bool) float64 {
 	all := func(terms []string) bool {
 		for _, term := range terms {
 			if !matched[term] {
@@ -228,12 +388,17 @@ func (t Topic) matches(matched map[string]bool) bool {
 		return len(terms) > 0
 	}
 	if all(t.Terms) {
-		return true
+		return 1
 	}
+	best := 0.0
 	for _, e := range t.Equivalents {
 		if all(e.Terms) {
-			return true
+			c := 1.0
+			if e.Bridged {
+				c = e.Weight + bridgeCredit
+			}
+			best = max(best, c)
 		}
 	}
-	return false
+	return best
 }

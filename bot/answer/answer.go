@@ -10,8 +10,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"hearingbot/content"
 	"hearingbot/index"
@@ -26,7 +28,7 @@ const MaxExcerpts = 3
 // Thresholds. A hit must match at least minCoverage of the question's
 // topics, and further excerpts must score at least minRelative of the first.
 const (
-	minCoverage = 0.5
+	minCoverage = 0.35
 	minRelative = 0.25
 	maxCards    = 8
 )
@@ -36,6 +38,17 @@ type Response struct {
 	Question string    // the question as normalised
 	Excerpts []Excerpt // at most MaxExcerpts, best first
 	People   []Card    // person cards, best first
+	// More counts the further statements of a recap that Excerpts leaves out.
+	More int
+	// Missing, when the summary does not cover the question, are the
+	// question's words that it never mentions ("firewalls"), or the kind of
+	// figure asked for ("how many") when the summary gives none.
+	Missing []string
+	// Figure is true when Missing is a figure the question asks for.
+	Figure bool
+	// Related are the passages closest to the rest of a question the summary
+	// does not cover: shown as related, never as the answer.
+	Related []Excerpt
 	// Suggestions, when the summary does not cover the question, are things
 	// it does cover.
 	Suggestions []string
@@ -43,6 +56,21 @@ type Response struct {
 
 // Abstained reports whether the summary does not cover the question.
 func (r Response) Abstained() bool { return len(r.Excerpts) == 0 && len(r.People) == 0 }
+
+// Hedge is the first line of a reply that does not answer: what the summary
+// lacks, in plain words ("The summary does not mention firewalls."), or "" when
+// nothing particular is missing.
+func (r Response) Hedge() string {
+	switch {
+	case r.Figure:
+		return "The summary gives no figures for that (" + r.Missing[0] + ")."
+	case len(r.Missing) == 1:
+		return "The summary does not mention " + r.Missing[0] + "."
+	case len(r.Missing) > 1:
+		return "The summary does not mention " + strings.Join(r.Missing[:len(r.Missing)-1], ", ") + " or " + r.Missing[len(r.Missing)-1] + "."
+	}
+	return ""
+}
 
 // Excerpt is one or two contiguous sentences of the summary, verbatim, with
 // the citation of the sentence that answered.
@@ -86,11 +114,12 @@ type Engine struct {
 	// words, and each panel title's index terms.
 	aliases    map[*content.Segment][][]string
 	panelTerms map[*content.Segment][]string
+	corrector  *corrector
 }
 
 // New returns an Engine over the hearing and its index.
 func New(h *content.Hearing, x *index.Index) *Engine {
-	e := &Engine{h: h, x: x, names: names(h),
+	e := &Engine{h: h, x: x, names: names(h), corrector: newCorrector(h),
 		aliases: map[*content.Segment][][]string{}, panelTerms: map[*content.Segment][]string{}}
 	for _, s := range h.Segments {
 		for _, a := range s.Aliases {
@@ -126,16 +155,19 @@ func (e *Engine) Hearing() *content.Hearing { return e.h }
 // the summary does not cover gets a Response that Abstained.
 func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	q := Normalize(question)
-	words := fold(q)
+	words := possessive(fold(acronyms(q)))
 	if len(words) == 0 { // nothing but punctuation, symbols or markup
 		return Response{Question: q}, ErrEmpty
 	}
+	words = e.corrector.correct(words)
 	people, rest := e.mentions(words)
-	segments, topical := e.segments(words)
+	people = leaders(words, people)
+	segments, _ := e.segments(words)
+	_, topical := e.segments(rest) // the names have done their work too: they pick whose statements
 	r := Response{Question: q}
 
 	if e.isPersonQuestion(words, people, rest) {
-		cards, err := e.personCards(ctx, q, words, people, segments)
+		cards, err := e.personCards(ctx, strings.Join(words, " "), words, people, segments)
 		if err != nil {
 			return r, err
 		}
@@ -146,40 +178,196 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 		}
 	}
 	// The words that named a segment have done their work: searching them
-	// too would favour sentences that repeat "the first panel".
-	excerpts, err := e.passages(ctx, strings.Join(topical, " "), people, segments)
+	// too would favour sentences that repeat "the first panel". So have the
+	// words that say who spoke, or that ask for a recap.
+	rd := e.read(topical)
+	topics := e.x.Topics(rd.topic)
+	var known, missing []string
+	var weight, missingWeight float64
+	for _, t := range topics {
+		weight += t.Weight
+		switch {
+		case t.Known:
+			known = append(known, t.Text)
+		case modifier(t.Text) || slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
+			weight -= t.Weight // "singled out", "richer": how, not what, the question asks
+		default:
+			missing = append(missing, t.Text)
+			missingWeight += t.Weight
+		}
+	}
+	if len(known) == 0 && len(missing) == 0 && (len(segments) > 0 || len(people) > 0 || rd.recap || rd.group != 0) {
+		// "tl;dr of panel 2", "what did the panellists say?", "what did Swing say?"
+		r.Excerpts, r.More = e.recap(segments, people, rd.group)
+		if len(r.Excerpts) == 0 {
+			r.Suggestions = e.Suggestions()
+		}
+		return r, nil
+	}
+	// A missing word that weighs half the question is a key word (rare
+	// words weigh more than ones on every line, "migrants"), as is a name.
+	// Lighter ones may be the asker's idiom ("bring to the table"): the
+	// search decides, since a hit must cover half the question's weight.
+	if len(missing) > 0 && (2*missingWeight >= weight || e.named(acronyms(q), missing)) {
+		// A key word the summary never uses: say so, and offer what comes
+		// closest to the rest of the question as related.
+		r.Missing = missing
+		related, err := e.passages(ctx, strings.Join(known, " "), people, segments, rd.group)
+		if err != nil {
+			return r, err
+		}
+		r.Related = related
+		r.Suggestions = e.Suggestions()
+		return r, nil
+	}
+	excerpts, err := e.passages(ctx, rd.topic, people, segments, rd.group)
 	if err != nil {
 		return r, err
 	}
+	if figure := asksFigure(words); figure != "" && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return givesFigure(x.Text) }) {
+		// "How many people attended?": the summary gives no figure.
+		r.Missing, r.Figure, r.Related = []string{figure}, true, excerpts
+		r.Suggestions = e.Suggestions()
+		return r, nil
+	}
 	r.Excerpts = excerpts
 	if len(excerpts) == 0 {
+		// Nothing answers the whole question: what comes closest is
+		// shown as related, never as the answer.
+		r.Missing = missing
+		r.Related, err = e.search(ctx, rd.topic, people, segments, rd.group, minCoverage/2)
+		if err != nil {
+			return r, err
+		}
 		r.Suggestions = e.Suggestions()
 	}
 	return r, nil
 }
 
-// passages finds up to MaxExcerpts sentences that answer q. Sentences that
-// credit a person the question names, or that belong to a segment it names,
-// come first when any of them answers.
-func (e *Engine) passages(ctx context.Context, q string, people []*content.Person, segments []*content.Segment) ([]Excerpt, error) {
+// reading is what is left of a question once the words that name people and
+// segments are taken out.
+type reading struct {
+	topic string // the words to search for
+	group group  // whose statements the question asks about, or 0
+	recap bool   // asks for main points: "tl;dr", "what happened"
+}
+
+func (e *Engine) read(words []string) reading {
+	var rd reading
+	for _, w := range words {
+		if slices.Contains(recapCues, w) {
+			rd.recap = true
+		}
+	}
+	var topic []string
+	subject := true // no word of the topic read yet: a group word here says who spoke
+	for i, w := range words {
+		if g, ok := groupWords[w]; ok && subject {
+			rd.group = max(rd.group, g) // the most specific group named
+			continue
+		}
+		if rd.recap && slices.Contains(recapWords, w) {
+			continue
+		}
+		if (w == "came" || w == "come") && i+1 < len(words) && words[i+1] == "out" {
+			rd.recap = true // "what came out of the Americas discussion?"
+			continue
+		}
+		if w == "out" && i > 0 && (words[i-1] == "came" || words[i-1] == "come") {
+			continue
+		}
+		if slices.Contains(casual, w) {
+			continue
+		}
+		if !slices.Contains(e.h.Vocabulary.Ignore, w) && len(e.x.Terms(w)) > 0 {
+			subject = false // "ask participants to provide": participants are the topic
+		}
+		topic = append(topic, w)
+	}
+	rd.topic = strings.Join(topic, " ")
+	return rd
+}
+
+// modifier reports whether a word looks like a verb form, an adverb or a
+// comparative rather than a thing: such a word, missing from the summary,
+// is not what the question is about.
+func modifier(word string) bool {
+	for _, suffix := range []string{"ed", "ing", "ly", "ier", "iest", "er", "est"} {
+		if len(word) > len(suffix)+3 && strings.HasSuffix(word, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// acronyms keeps upper-case acronyms that are also English stop words from
+// being read as such: "the US" is not "us".
+func acronyms(q string) string {
+	q = usAcronym.ReplaceAllString(q, "USA")
+	return whoAcronym.ReplaceAllString(q, "${1}World Health Organization")
+}
+
+var (
+	usAcronym  = regexp.MustCompile(`\bU\.?S\.?\b`)
+	whoAcronym = regexp.MustCompile(`(\S.*?\b)WHO\b`) // not the first word: "WHO moderated ...?" is a shout
+)
+
+// named reports whether one of the missing words is written as a name in the
+// question (a capital letter not at its start): "Germany", "Bali Process".
+func (e *Engine) named(q string, missing []string) bool {
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) })
+	for i, w := range words {
+		if i == 0 || !unicode.IsUpper([]rune(w)[0]) {
+			continue
+		}
+		if slices.ContainsFunc(missing, func(m string) bool { return strings.EqualFold(m, w) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// passages finds up to MaxExcerpts sentences that answer q. Sentences of the
+// group the question names, that credit a person it names, or that belong to
+// a segment it names, come first when any of them answers.
+func (e *Engine) passages(ctx context.Context, q string, people []*content.Person, segments []*content.Segment, g group) ([]Excerpt, error) {
+	return e.search(ctx, q, people, segments, g, minCoverage)
+}
+
+// search is passages with the least coverage a hit needs.
+func (e *Engine) search(ctx context.Context, q string, people []*content.Person, segments []*content.Segment, g group, least float64) ([]Excerpt, error) {
+	if strings.TrimSpace(q) == "" {
+		return nil, nil
+	}
 	hits, err := e.x.Passages(ctx, index.Query{Text: q, Credit: people, Segments: segments, Limit: 12})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
-	hits = slices.DeleteFunc(hits, func(h index.Hit) bool { return h.Coverage < minCoverage })
-	if len(hits) == 0 && len(segments) > 0 && len(e.x.Topics(q)) == 0 {
-		return e.segmentExcerpts(segments), nil // "what was said in the opening?"
-	}
+	// A sentence credited to a person the question names needs to match
+	// less of the rest: who said it is half the question.
+	hits = slices.DeleteFunc(hits, func(h index.Hit) bool {
+		need := least
+		if slices.ContainsFunc(people, h.Sentence.Credits) {
+			need = least / 2
+		}
+		return h.Coverage < need
+	})
 	rank(hits)
-	if len(people) > 0 {
-		hits = preferring(hits, func(h index.Hit) bool {
-			return slices.ContainsFunc(people, h.Sentence.Credits)
-		})
+	if g != 0 {
+		hits = preferring(hits, func(h index.Hit) bool { return g.says(h.Sentence) })
+	}
+	byPeople := func(h index.Hit) bool { return slices.ContainsFunc(people, h.Sentence.Credits) }
+	inSegments := func(h index.Hit) bool {
+		return slices.ContainsFunc(segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
 	}
 	if len(segments) > 0 {
-		hits = preferring(hits, func(h index.Hit) bool {
-			return slices.ContainsFunc(segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
-		})
+		hits = preferring(hits, inSegments)
+	}
+	if len(people) > 0 {
+		hits = preferring(hits, byPeople)
+	}
+	if len(people) > 0 && len(segments) > 0 { // "Lajčák at the opening"
+		hits = preferring(hits, func(h index.Hit) bool { return byPeople(h) && inSegments(h) })
 	}
 	var out []Excerpt
 	for _, h := range hits {
@@ -194,28 +382,67 @@ func (e *Engine) passages(ctx context.Context, q string, people []*content.Perso
 	return out, nil
 }
 
-// segmentExcerpts quotes what the segments said: their statements in order,
-// or their first sentences when they credit no one.
-func (e *Engine) segmentExcerpts(segments []*content.Segment) []Excerpt {
-	var out []Excerpt
-	for _, seg := range segments {
-		var picked []*content.Sentence
-		for _, s := range seg.Sentences {
-			if s.Kind == content.Statement {
-				picked = append(picked, s)
-			}
-		}
-		if len(picked) == 0 {
-			picked = seg.Sentences
-		}
-		for _, s := range picked {
-			x := e.excerpt(s, nil)
-			if len(out) < MaxExcerpts && !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
-				out = append(out, x)
+// recap quotes the main points of the segments (of the whole hearing when
+// none is given), only the people's or the group's statements when there are
+// people or a group: one from each segment and each of its parts in turn, in
+// the summary's order. It returns how many more there are.
+func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g group) ([]Excerpt, int) {
+	if len(segments) == 0 {
+		for _, s := range e.h.Segments {
+			if s.Parent == nil && s.Kind != "overview" {
+				segments = append(segments, s)
 			}
 		}
 	}
-	return out
+	var parts [][]*content.Sentence // each segment's own sentences, then each part's
+	for _, seg := range segments {
+		partsOf := []*content.Segment{seg}
+		if len(segments) == 1 {
+			for _, s := range e.h.Segments {
+				if s.Parent == seg {
+					partsOf = append(partsOf, s)
+				}
+			}
+		}
+		for _, part := range partsOf {
+			var picked []*content.Sentence
+			for _, s := range e.h.Sentences {
+				if !within(s.Segment, part) || (part == seg && s.Segment != seg && len(partsOf) > 1) {
+					continue
+				}
+				said := g == 0 || g.says(s)
+				if len(people) > 0 {
+					said = slices.ContainsFunc(people, s.Credits)
+				}
+				if (s.Kind == content.Statement || s.Kind == content.Narrative) && said {
+					picked = append(picked, s)
+				}
+			}
+			if len(picked) > 0 {
+				parts = append(parts, picked)
+			}
+		}
+	}
+	var chosen []*content.Sentence
+	total := 0
+	for _, p := range parts {
+		total += len(p)
+	}
+	for round := 0; len(chosen) < MaxExcerpts && len(chosen) < total; round++ {
+		for _, p := range parts {
+			if round < len(p) && len(chosen) < MaxExcerpts {
+				chosen = append(chosen, p[round])
+			}
+		}
+	}
+	slices.SortFunc(chosen, func(a, b *content.Sentence) int { return cmp.Compare(a.Index, b.Index) })
+	var out []Excerpt
+	for _, s := range chosen {
+		if x := e.excerpt(s, nil); !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
+			out = append(out, x)
+		}
+	}
+	return out, max(0, total-len(chosen))
 }
 
 // kindWeight scales a sentence's score by what it is: people ask what was

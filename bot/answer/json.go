@@ -13,6 +13,9 @@ type jsonResponse struct {
 	Answers     []jsonAnswer `json:"answers"`
 	People      []jsonPerson `json:"people"`
 	Abstained   bool         `json:"abstained"`
+	More        int          `json:"more,omitempty"`
+	Missing     []string     `json:"missing,omitempty"`
+	Related     []jsonAnswer `json:"related,omitempty"`
 	Suggestions []string     `json:"suggestions,omitempty"`
 	Error       string       `json:"error,omitempty"`
 }
@@ -45,22 +48,33 @@ type jsonRole struct {
 
 // MarshalJSON writes the response in the --json protocol.
 func (r Response) MarshalJSON() ([]byte, error) {
-	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(), Suggestions: r.Suggestions}
+	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(),
+		More: r.More, Missing: r.Missing, Suggestions: r.Suggestions}
+	if r.Abstained() {
+		out.Missing = append([]string{}, r.Missing...) // always present on an abstention, maybe empty
+	}
 	for _, x := range r.Excerpts {
-		a := jsonAnswer{
-			Excerpt: x.Text, Section: x.Segment.ID, SectionTitle: x.Segment.Title,
-			Speakers: fullNames(x.Speakers), Participants: x.Participants, Kind: string(x.Kind),
-			Highlights: [][2]int{},
-		}
-		for _, h := range x.Highlights {
-			a.Highlights = append(a.Highlights, [2]int{h.Start, h.End})
-		}
-		out.Answers = append(out.Answers, a)
+		out.Answers = append(out.Answers, answerJSON(x))
+	}
+	for _, x := range r.Related {
+		out.Related = append(out.Related, answerJSON(x))
 	}
 	for _, c := range r.People {
 		out.People = append(out.People, personJSON(c.Person))
 	}
 	return json.Marshal(out)
+}
+
+func answerJSON(x Excerpt) jsonAnswer {
+	a := jsonAnswer{
+		Excerpt: x.Text, Section: x.Segment.ID, SectionTitle: x.Segment.Title,
+		Speakers: fullNames(x.Speakers), Participants: x.Participants, Kind: string(x.Kind),
+		Highlights: [][2]int{},
+	}
+	for _, h := range x.Highlights {
+		a.Highlights = append(a.Highlights, [2]int{h.Start, h.End})
+	}
+	return a
 }
 
 // ErrorJSON is the protocol's line for a question that got no answer because

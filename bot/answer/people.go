@@ -31,7 +31,7 @@ func names(h *content.Hearing) []name {
 	byForm := map[string]*name{}
 	var order []string
 	add := func(form string, p *content.Person) {
-		words := fold(form)
+		words := slices.DeleteFunc(fold(form), func(w string) bool { return slices.Contains(nameFiller, w) })
 		if len(words) == 0 {
 			return
 		}
@@ -73,13 +73,24 @@ func names(h *content.Hearing) []name {
 	return out
 }
 
+// nameFiller are the small words that names and descriptions are matched
+// without: "the head of the UN migration agency" is "head UN migration agency".
+var nameFiller = []string{"the", "of", "on", "and", "for", "a", "an", "in", "at", "to", "s"}
+
 // mentions returns the people the words name, in order, once each, and the
 // words left when the names are taken out.
 func (e *Engine) mentions(words []string) (people []*content.Person, rest []string) {
-	for i := 0; i < len(words); {
+	var kept []int // positions of the words that are not filler
+	for i, w := range words {
+		if !slices.Contains(nameFiller, w) {
+			kept = append(kept, i)
+		}
+	}
+	used := make([]bool, len(words))
+	for k := 0; k < len(kept); {
 		n := 0
 		for _, nm := range e.names {
-			if hasPrefix(words[i:], nm.words) {
+			if k+len(nm.words) <= len(kept) && slices.EqualFunc(nm.words, kept[k:k+len(nm.words)], func(w string, i int) bool { return words[i] == w }) {
 				for _, p := range nm.people {
 					if !slices.Contains(people, p) {
 						people = append(people, p)
@@ -90,12 +101,42 @@ func (e *Engine) mentions(words []string) (people []*content.Person, rest []stri
 			}
 		}
 		if n == 0 {
-			rest = append(rest, words[i])
-			n = 1
+			k++
+			continue
 		}
-		i += n
+		for i := kept[k]; i <= kept[k+n-1]; i++ {
+			used[i] = true
+		}
+		k += n
+	}
+	for i, w := range words {
+		if !used[i] {
+			rest = append(rest, w)
+		}
 	}
 	return people, rest
+}
+
+// headWords ask for whoever leads an organisation: "the IOM chief".
+var headWords = []string{"head", "chief", "boss", "leader", "director", "president", "dg"}
+
+// leaders narrows several people of one organisation to those who lead it,
+// when the words ask for its head; otherwise it returns people unchanged.
+func leaders(words []string, people []*content.Person) []*content.Person {
+	if len(people) < 2 || !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(headWords, w) }) {
+		return people
+	}
+	var out []*content.Person
+	for _, p := range people {
+		title := fold(p.Title)
+		if slices.ContainsFunc(headWords, func(h string) bool { return slices.Contains(title, h) }) || slices.Contains(title, "general") {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return people
+	}
+	return out
 }
 
 func hasPrefix(words, prefix []string) bool {
@@ -109,7 +150,8 @@ var (
 	// words that refer to a panel without its number
 	panelWords = []string{"panel", "panels", "panellists", "panelists", "panellist", "panelist"}
 	// words that refer to a segment by its kind
-	kindWords = map[string][]string{"opening": {"opening", "opened"}, "closing": {"closing"}}
+	kindWords = map[string][]string{"opening": {"opening", "opened", "beginning", "kickoff"},
+		"closing": {"closing", "concluding", "conclusion", "wrap", "wrapping", "wrapup", "closed"}}
 	// generic words that every panel title shares and that pick no panel
 	panelFiller = []string{"panel", "migrat", "migrant", "discuss"}
 )
@@ -222,8 +264,10 @@ func containsSeq(words, seq []string) bool {
 var (
 	askWho = []string{"who", "whom", "whose"}
 	// nouns that, after "which" or "what", ask for people or organisations
-	askWhich  = []string{"organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
-	askAbout  = [][]string{{"job"}, {"role"}, {"title"}, {"position"}, {"organisation"}, {"organization"}, {"affiliation"}, {"employer"}, {"background"}, {"bio"}, {"profile"}, {"work", "for"}, {"works", "for"}, {"work", "at"}, {"works", "at"}, {"represent"}, {"represents"}, {"represented"}}
+	askWhich = []string{"organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
+	askAbout = [][]string{{"job"}, {"role"}, {"title"}, {"position"}, {"org"}, {"organisation"}, {"organization"}, {"affiliation"}, {"employer"}, {"background"}, {"bio"}, {"profile"}, {"work", "for"}, {"works", "for"}, {"work", "at"}, {"works", "at"}, {"represent"}, {"represents"}, {"represented"}, {"representing"}, {"where"}}
+	// words that ask for people even without a name: "did anyone speak for unions?"
+	askFor    = [][]string{{"speak", "for"}, {"spoke", "for"}, {"speaks", "for"}, {"speaking", "for"}, {"on", "behalf"}, {"represented"}, {"representing"}}
 	bareExtra = []string{"mr", "ms", "mrs", "dr", "h", "e", "he", "she", "is", "was", "the", "a", "s", "tell", "me", "about", "please", "info", "information", "card"}
 
 	moderatorWords = []string{"moderated", "moderator", "moderators", "moderate", "chaired", "chair", "chairs", "led", "lead", "facilitated", "ran", "hosted"}
@@ -238,6 +282,11 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 	}
 	for i, w := range words {
 		if (w == "which" || w == "what") && i+1 < len(words) && slices.Contains(askWhich, words[i+1]) {
+			return true
+		}
+	}
+	for _, a := range askFor {
+		if containsSeq(words, a) {
 			return true
 		}
 	}

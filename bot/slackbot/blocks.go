@@ -187,8 +187,18 @@ func answerBlocks(r answer.Response) message {
 
 func noAnswer(r answer.Response) message {
 	said := fmt.Sprintf("The hearing's summary does not cover “%s”.", escape(r.Question))
+	if h := r.Hedge(); h != "" {
+		said = escape(h)
+	}
 	var m message
 	m.Blocks = append(m.Blocks, section(said))
+	if len(r.Related) > 0 {
+		m.Blocks = append(m.Blocks, contextLine("*Related passages, not an answer:*"))
+		for _, x := range r.Related {
+			m.Blocks = append(m.Blocks, quote(x.Text, x.Highlights)...)
+			m.Blocks = append(m.Blocks, contextLine(citation(x)))
+		}
+	}
 	if len(r.Suggestions) > 0 {
 		var b strings.Builder
 		b.WriteString("It covers the hearing's segments and the people in them. Try, for example:")

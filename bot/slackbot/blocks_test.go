@@ -111,7 +111,8 @@ func TestGoldenBlocks(t *testing.T) {
 	for _, tc := range []struct{ name, kind, text string }{
 		{"mention-passage", "mention", "What did the panellists say about labour inspection?"},
 		{"mention-person", "mention", "Who moderated the first panel?"},
-		{"mention-participants", "mention", "What did participants say about firewalls?"},
+		{"mention-participants", "mention", "What did participants say about the shipping industry?"},
+		{"mention-missing-word", "mention", "What did participants say about firewalls?"},
 		{"mention-abstain-broadcast", "mention", "<!channel> what about &lt;b&gt;sourdough&lt;/b&gt; &amp; rye?"},
 		{"mention-empty", "mention", "<@UBOT>"},
 		{"command-help", "command", "help"},

@@ -272,7 +272,7 @@ func TestHearingCommand(t *testing.T) {
 			}{
 				{"help", "/hearing who", false},
 				{"", "/hearing who", false},
-				{"frobnicate", "does not cover", true},
+				{"frobnicate", "does not mention frobnicate", true},
 				{"hlep", "I don't know", false},
 				{"who Claire Falconer", "Focus on Labour Exploitation", true},
 				{"who IOM", "Several people match", false},

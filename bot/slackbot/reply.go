@@ -166,35 +166,10 @@ func nearCommand(word string) bool {
 		allowed = 2
 	}
 	for _, c := range commands {
-		if distance(word, c) <= allowed {
+		if answer.EditDistance(word, c) <= allowed {
 			return true
 		}
 	}
 	return false
 }
 
-// distance is the edit distance between two short words, counting a swap of
-// neighbouring letters as one edit ("hlep").
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	before, prev := make([]int, len(rb)+1), make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], before[j-2]+1)
-			}
-		}
-		before, prev = prev, cur
-	}
-	return prev[len(rb)]
-}

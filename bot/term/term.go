@@ -39,7 +39,21 @@ func (st Style) em(s, code string) string {
 func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 	var b strings.Builder
 	if r.Abstained() {
-		b.WriteString(wrap(fmt.Sprintf("The hearing's summary does not cover %q.", r.Question), nil, st, 0, false))
+		if h := r.Hedge(); h != "" {
+			b.WriteString(wrap(h, nil, st, 0, false))
+		} else {
+			b.WriteString(wrap(fmt.Sprintf("The hearing's summary does not cover %q.", r.Question), nil, st, 0, false))
+		}
+		if len(r.Related) > 0 {
+			b.WriteString(wrap(st.em("Related passages, not an answer:", bold), nil, Style{Width: st.Width}, 0, false) + "\n")
+			for i, x := range r.Related {
+				if i > 0 {
+					b.WriteString("\n")
+				}
+				writeExcerpt(&b, i+1, x, st)
+			}
+			b.WriteString("\n")
+		}
 		if len(r.Suggestions) > 0 {
 			b.WriteString("It covers the hearing's segments and the people in them, for example:\n")
 			for _, s := range r.Suggestions {
@@ -60,6 +74,9 @@ func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 			b.WriteString("\n")
 		}
 		writeExcerpt(&b, i+1, x, st)
+	}
+	if r.More > 0 {
+		b.WriteString("\n" + wrapStyled(fmt.Sprintf("%d more in the summary: ask about a topic of the segment to see it.", r.More), st, 0, dim))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -1,0 +1,326 @@
+package answer
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"hearingbot/content"
+)
+
+// Reading a question before it is searched: the words people use to say who
+// spoke, to ask for a recap or for a figure, and typos, none of which is a
+// topic the summary should match.
+
+// group is whose statements a question asks about: "what did the panellists
+// say ...", "did participants ...". A group narrows the answer; it is never
+// its topic.
+type group int
+
+const (
+	anyone       group = iota + 1 // speakers, people, they: any statement
+	panellists                    // the panellists of a segment
+	participants                  // the floor: unnamed participants
+	moderators
+)
+
+var groupWords = map[string]group{
+	"speakers": anyone, "speaker": anyone, "people": anyone, "they": anyone, "them": anyone,
+	"everyone": anyone, "anyone": anyone, "anybody": anyone, "someone": anyone, "somebody": anyone,
+	"folks": anyone, "stakeholders": anyone,
+	"panellists": panellists, "panelists": panellists, "panellist": panellists, "panelist": panellists,
+	"panel": panellists, "panels": panellists,
+	"participants": participants, "participant": participants, "floor": participants, "audience": participants,
+	"delegates": participants, "delegations": participants,
+	"moderators": moderators, "moderator": moderators,
+}
+
+// says reports whether s is a statement of the group.
+func (g group) says(s *content.Sentence) bool {
+	switch g {
+	case panellists:
+		for seg := s.Segment; seg != nil; seg = seg.Parent {
+			if slices.ContainsFunc(seg.Panellists, s.Credits) {
+				return true
+			}
+		}
+		return false
+	case participants:
+		return s.Participants
+	case moderators:
+		for seg := s.Segment; seg != nil; seg = seg.Parent {
+			if seg.Moderator != nil && s.Credits(seg.Moderator) {
+				return true
+			}
+		}
+		return false
+	}
+	return s.Kind == content.Statement
+}
+
+// recapWords ask for a segment's main points rather than for a topic in it.
+var recapWords = []string{"tldr", "tl", "dr", "speech", "speeches", "remarks", "statement", "statements", "recap", "recapitulate", "summary", "summarise", "summarize",
+	"summarised", "summarized", "sum", "gist", "overview", "rundown", "highlights", "takeaways",
+	"takeaway", "outline", "nutshell", "happened", "happen", "happening", "about", "outcome", "outcomes",
+	"came", "come", "main", "key", "points", "brief", "briefly", "quick", "short", "cover", "covered"}
+
+// recapCues are the words that, alone, make a question a recap request
+// (the others above only go with them or with a segment and nothing else).
+var recapCues = []string{"tldr", "tl", "speech", "speeches", "remarks", "statement", "statements", "recap", "recapitulate", "summary", "summarise", "summarize", "summarised",
+	"summarized", "gist", "overview", "rundown", "highlights", "takeaways", "takeaway", "outline", "nutshell",
+	"happened", "happen", "outcome", "outcomes"}
+
+// figureWords ask for a number: the summary gives almost none.
+var figureWords = [][]string{{"how", "many"}, {"how", "much"}, {"number", "of"}, {"what", "number"},
+	{"what", "percentage"}, {"what", "percent"}, {"what", "share"}, {"what", "proportion"}, {"how", "big"},
+	{"how", "large"}, {"how", "long"}, {"how", "old"}, {"what", "size"}, {"what", "amount"}}
+
+// asksFigure returns the words asking for a number, or "".
+func asksFigure(words []string) string {
+	for _, f := range figureWords {
+		if containsSeq(words, f) {
+			return strings.Join(f, " ")
+		}
+	}
+	return ""
+}
+
+// numberWords are numbers as words.
+var numberWords = []string{"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+	"twelve", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands",
+	"million", "millions", "billion", "dozen", "dozens", "percent", "half", "majority", "most"}
+
+// givesFigure reports whether a sentence states a number other than a date or
+// a document's reference: "the three main migration corridors".
+func givesFigure(text string) bool {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/'
+	})
+	for i, w := range words {
+		if slices.Contains(numberWords, w) {
+			return true
+		}
+		if w == "" || !unicode.IsDigit(rune(w[0])) || strings.ContainsRune(w, '/') {
+			continue
+		}
+		prev, next := "", ""
+		if i > 0 {
+			prev = words[i-1]
+		}
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		reference := prev == "paragraph" || prev == "resolution" || len(w) == 4 || isMonth(next) || isMonth(prev)
+		if !reference && !strings.HasSuffix(w, "nd") && !strings.HasSuffix(w, "th") && !strings.HasSuffix(w, "st") && !strings.HasSuffix(w, "rd") {
+			return true
+		}
+	}
+	return false
+}
+
+func isMonth(w string) bool {
+	return slices.Contains([]string{"january", "february", "march", "april", "may", "june", "july", "august",
+		"september", "october", "november", "december"}, w)
+}
+
+// casual words carry no topic: "yo what was panel 3 about pls". Stop words
+// are not among them: the index leaves those out itself, and they hold
+// phrases together ("head of the General Assembly").
+var casual = []string{"yo", "pls", "plz", "please", "abt", "bout", "thing", "things", "stuff", "whats",
+	"gimme", "give", "u", "ur", "hey", "hi", "hello", "guys", "lol", "ok", "okay", "kinda", "sorta",
+	"actually", "really", "just", "bit", "little", "quickly", "info", "anything", "like", "wanna", "gonna",
+	"tell", "show", "explain", "describe", "let", "know", "wondering", "curious", "get", "got", "bot",
+	"hearingbot", "say", "said", "says", "talk", "talked", "discuss", "discussed", "discussion", "session",
+	"segment", "anywhere", "somewhere", "everywhere", "ever", "else", "again", "exactly", "specifically",
+	"basically", "according", "wat", "wut", "wot", "whta", "waht", "regarding", "concerning"}
+
+// common are short English words that are never typos of the hearing's.
+var common = []string{"what", "which", "when", "where", "there", "their", "them", "they", "then", "than",
+	"that", "this", "these", "those", "were", "will", "with", "would", "could", "should", "does", "done",
+	"have", "been", "from", "into", "some", "such", "your", "yours", "here", "whom", "whose", "about",
+	"also", "very", "much", "many", "more", "most", "only", "just", "even", "both", "each", "same", "other",
+	"over", "under", "after", "before", "while", "because", "being", "doing", "having", "said", "made"}
+
+// functionWords are words that the search keeps, for phrases such as
+// "without papers", but that are never what a question is about.
+var functionWords = []string{"be", "without", "within", "whether", "upon", "onto", "toward", "towards", "among",
+	"amongst", "across", "beyond", "despite", "unless", "until", "via", "per", "whereas", "whilst"}
+
+// possessive drops the "s" of "UN's" and "employers'", which fold leaves as
+// a word of its own.
+func possessive(words []string) []string {
+	return slices.DeleteFunc(words, func(w string) bool { return w == "s" })
+}
+
+// corrector fixes typos against the hearing's own words: a word that is
+// neither the hearing's nor a known English word of the vocabulary or the
+// bridge becomes the hearing word closest to it, if one is close enough.
+type corrector struct {
+	known    map[string]bool  // words that need no correction
+	byLength map[int][]string // the hearing's words, by length in runes
+}
+
+func newCorrector(h *content.Hearing) *corrector {
+	c := &corrector{known: map[string]bool{}, byLength: map[int][]string{}}
+	hearing := map[string]bool{}
+	addHearing := func(texts ...string) {
+		for _, t := range texts {
+			for _, w := range fold(t) {
+				hearing[w] = true
+			}
+		}
+	}
+	addHearing(h.Text)
+	for _, p := range h.People {
+		addHearing(p.Name, p.Title, p.Organization, p.Role)
+		addHearing(p.Aliases...)
+	}
+	for _, s := range h.Segments {
+		addHearing(s.Title)
+		addHearing(s.Aliases...)
+	}
+	for _, g := range h.Vocabulary.Synonyms {
+		addHearing(g...)
+	}
+	for _, w := range common {
+		hearing[w] = true // "wich" is "which"
+	}
+	for w := range hearing {
+		c.known[w] = true
+		if n := len([]rune(w)); n >= 4 {
+			c.byLength[n] = append(c.byLength[n], w)
+		}
+	}
+	for _, ws := range c.byLength {
+		slices.Sort(ws) // the same correction every time
+	}
+	addKnown := func(texts ...string) {
+		for _, t := range texts {
+			for _, w := range fold(t) {
+				c.known[w] = true
+			}
+		}
+	}
+	for _, l := range h.Bridge {
+		addKnown(l.Word)
+	}
+	addKnown(h.Vocabulary.Ignore...)
+	for from, to := range h.Vocabulary.Spellings {
+		addKnown(from, to)
+	}
+	for q := range h.Vocabulary.Questions {
+		addKnown(q)
+	}
+	addKnown(casual...)
+	addKnown(recapWords...)
+	addKnown(numberWords...)
+	for w := range groupWords {
+		addKnown(w)
+	}
+	for w := range ordinals {
+		addKnown(w)
+	}
+	return c
+}
+
+// correct returns words with each unknown word of four letters or more
+// replaced by the hearing's closest word: one edit away (two for words of
+// eight letters or more), a transposition counting as one.
+func (c *corrector) correct(words []string) []string {
+	out := words
+	for i, w := range words {
+		n := len([]rune(w))
+		if n < 4 || c.known[w] || unicode.IsDigit([]rune(w)[0]) {
+			continue
+		}
+		// Short words are too close to other words for a change of letter
+		// ("joke" is not "jose"); a letter left out or two swapped still
+		// count ("louis", "kahn"). Typos rarely touch a word's first letter:
+		// asking for it keeps real words ("letting") from becoming others.
+		limit := 1
+		if n >= 8 {
+			limit = 2
+		}
+		best, bestD := "", limit+1
+		first := []rune(w)[0]
+		for m := n - limit; m <= n+limit; m++ {
+			for _, cand := range c.byLength[m] {
+				if []rune(cand)[0] != first || n <= 5 && !sameLetters(w, cand) && !dropped(w, cand) {
+					continue
+				}
+				if d := editDistance(w, cand, bestD); d < bestD {
+					best, bestD = cand, d
+				}
+			}
+		}
+		if best != "" {
+			if &out[0] == &words[0] {
+				out = slices.Clone(words)
+			}
+			out[i] = best
+		}
+	}
+	return out
+}
+
+// dropped reports whether a is b with one letter left out.
+func dropped(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(rb) != len(ra)+1 {
+		return false
+	}
+	i := 0
+	for i < len(ra) && ra[i] == rb[i] {
+		i++
+	}
+	return slices.Equal(ra[i:], rb[i+1:])
+}
+
+// sameLetters reports whether a and b hold the same letters, in any order.
+func sameLetters(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	slices.Sort(ra)
+	slices.Sort(rb)
+	return slices.Equal(ra, rb)
+}
+
+// EditDistance is the number of edits between a and b, in runes, a swap of
+// neighbouring letters counting as one ("hlep" is one from "help").
+func EditDistance(a, b string) int {
+	return editDistance(a, b, max(len(a), len(b))+1)
+}
+
+// editDistance is the optimal string alignment distance between a and b,
+// counted in runes; it returns limit as soon as the distance cannot be less.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d >= limit || -d >= limit {
+		return limit
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin >= limit {
+			return limit
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(rb)], limit)
+}
