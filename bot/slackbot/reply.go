@@ -172,4 +172,3 @@ func nearCommand(word string) bool {
 	}
 	return false
 }
-
