@@ -55,6 +55,9 @@ func folder() transform.Transformer {
 // Fold returns s in lower case with accents removed, for matching names and
 // phrases the way the index matches words.
 func Fold(s string) string {
+	if isASCII([]byte(s)) {
+		return strings.ToLower(s) // nothing to fold: skip the transformers
+	}
 	out, _, err := transform.String(folder(), strings.ToLower(s))
 	if err != nil {
 		return strings.ToLower(s)

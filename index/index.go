@@ -42,6 +42,9 @@ type Index struct {
 	terms    analysis.Analyzer // indexing analyzer: stop words removed
 	words    analysis.Analyzer // query analyzer: every word kept
 	vocab    *vocabulary
+	// fieldTerms holds, for each index and text field, the terms some
+	// document has there: a query for a term no document has is not sent.
+	fieldTerms map[bleve.Index]map[string]map[string]bool
 }
 
 // Build indexes the hearing's sentences and people in memory. It costs a few
@@ -109,6 +112,21 @@ func newIndex(h *content.Hearing, text map[string]float64, keywords []string) (b
 // fill indexes everything in one batch per index: without a path scorch
 // never merges segments, and each batch adds one.
 func (x *Index) fill() error {
+	x.fieldTerms = map[bleve.Index]map[string]map[string]bool{x.passages: {}, x.people: {}}
+	record := func(idx bleve.Index, doc map[string]interface{}) {
+		for field, v := range doc {
+			text, ok := v.(string)
+			if !ok {
+				continue // keyword fields are queried by exact value
+			}
+			if x.fieldTerms[idx][field] == nil {
+				x.fieldTerms[idx][field] = map[string]bool{}
+			}
+			for _, term := range x.Terms(text) {
+				x.fieldTerms[idx][field][term] = true
+			}
+		}
+	}
 	b := x.passages.NewBatch()
 	for _, s := range x.h.Sentences {
 		var credit []string
@@ -117,12 +135,14 @@ func (x *Index) fill() error {
 			credit = append(credit, p.ID)
 			ctx = append(ctx, p.Name, p.Affiliation())
 		}
-		if err := b.Index(sentenceID(s), map[string]interface{}{
+		doc := map[string]interface{}{
 			fieldText:    s.Text,
 			fieldContext: strings.Join(ctx, ". "),
 			fieldCredit:  credit,
 			fieldSegment: s.Segment.ID,
-		}); err != nil {
+		}
+		record(x.passages, doc)
+		if err := b.Index(sentenceID(s), doc); err != nil {
 			return err
 		}
 	}
@@ -137,12 +157,14 @@ func (x *Index) fill() error {
 			ctx = append(ctx, segmentAliases(r.Segment)...)
 			segs = append(segs, r.Segment.ID)
 		}
-		if err := b.Index(personID(p), map[string]interface{}{
+		doc := map[string]interface{}{
 			fieldName:    strings.Join(append([]string{p.Name}, p.Aliases...), ". "),
 			fieldText:    strings.Join([]string{p.Title, p.Organization, p.Role}, ". "),
 			fieldContext: strings.Join(ctx, ". "),
 			fieldSegment: segs,
-		}); err != nil {
+		}
+		record(x.people, doc)
+		if err := b.Index(personID(p), doc); err != nil {
 			return err
 		}
 	}
@@ -236,6 +258,9 @@ type Query struct {
 	Segments []*content.Segment
 	// Limit caps the hits; 0 means 10.
 	Limit int
+	// Topics, when set, are Text's topics as Topics returned them: a caller
+	// that has read them already saves the analysis.
+	Topics []Topic
 	// Literal searches Text's words as written (spelling and stemming
 	// still apply), without their vocabulary equivalents: for curated word
 	// lists such as a theme's, where an equivalent would stray.
@@ -273,7 +298,10 @@ const (
 
 // Passages searches the hearing's sentences.
 func (x *Index) Passages(ctx context.Context, q Query) ([]Hit, error) {
-	topics := x.Topics(q.Text)
+	topics := q.Topics
+	if topics == nil {
+		topics = x.Topics(q.Text)
+	}
 	if q.Literal {
 		literal := topics[:0]
 		for _, t := range topics {
@@ -339,7 +367,7 @@ func (x *Index) search(ctx context.Context, idx bleve.Index, topics []Topic, fie
 	var should []query.Query
 	for _, t := range topics {
 		for field, boost := range fields {
-			should = append(should, t.queries(field, boost)...)
+			should = append(should, t.queries(field, boost, x.fieldTerms[idx][field])...)
 		}
 	}
 	if len(should) == 0 {

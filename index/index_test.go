@@ -2,7 +2,11 @@ package index
 
 import (
 	"context"
+	"encoding/json"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -97,12 +101,12 @@ func TestTopics(t *testing.T) {
 	}{
 		{"What did the panellists say about labour inspection?", []topic{
 			{"panellists", []string{"panelist"}, nil},
-			{"labour inspection", []string{"labor", "inspect"}, []string{"inspection", "inspectors"}},
+			{"labour inspection", []string{"labor", "inspect"}, []string{"inspection"}},
 		}},
-		{"ILO", []topic{{"ILO", []string{"ilo"}, []string{"International Labour Organization", "UN labour agency"}}}},
+		{"ILO", []topic{{"ILO", []string{"ilo"}, []string{"International Labour Organization"}}}},
 		{"Where was it held?", []topic{
 			{"Where", nil, []string{"Geneva", "Palais des Nations", "Room XIX"}},
-			{"held", []string{"held"}, []string{"hosted", "organized", "convened", "took place", "take place", "venue"}},
+			{"held", []string{"held"}, []string{"hosted", "organized"}}, // the equivalents some sentence holds
 		}},
 		{"the the of and", nil},
 	} {
@@ -228,6 +232,50 @@ func BenchmarkPassages(b *testing.B) {
 		if _, err := x.Passages(ctx, Query{Text: "What did the panellists say about labour inspection?"}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkPlainMatch is the baseline for answer's BenchmarkAskJSON: a bare
+// Bleve match query (standard analyzer, BM25) for each question of
+// eval-dev2.jsonl over the summary's sentences, one question an op.
+func BenchmarkPlainMatch(b *testing.B) {
+	h := content.Default()
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = "bm25"
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	batch := idx.NewBatch()
+	for _, s := range h.Sentences {
+		if err := batch.Index(sentenceID(s), map[string]any{"text": s.Text}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := idx.Batch(batch); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.ReadFile("../bot/answer/testdata/eval-dev2.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var questions []string
+	for _, line := range strings.Split(strings.TrimSpace(string(f)), "\n") {
+		var row struct{ Q string }
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			b.Fatal(err)
+		}
+		questions = append(questions, row.Q)
+	}
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchQuery(questions[i%len(questions)]), 3, 0, false)
+		if _, err := idx.SearchInContext(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }
 

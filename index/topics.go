@@ -61,7 +61,7 @@ const maxTopics = 24
 // vocabulary is content.Vocabulary prepared for matching analysed questions.
 type vocabulary struct {
 	groups    map[string][]Phrase // a member's words (query terms, space-joined) -> its equivalents
-	longest   int                 // most words in a member
+	prefixes  map[string]bool     // the keys of groups that some longer key starts with
 	known     map[string]int      // every index term the hearing holds, and in how many sentences
 	sentences int                 // how many sentences there are
 	questions map[string][]Phrase // a question word's term -> words that answer it
@@ -70,7 +70,15 @@ type vocabulary struct {
 
 func (x *Index) newVocabulary(v content.Vocabulary, bridge []content.Link, known map[string]int) *vocabulary {
 	voc := &vocabulary{groups: map[string][]Phrase{}, questions: map[string][]Phrase{}, ignore: map[string]bool{},
-		known: known, sentences: len(x.h.Sentences)}
+		known: known, sentences: len(x.h.Sentences), prefixes: map[string]bool{}}
+	defer func() {
+		for key := range voc.groups {
+			words := strings.Split(key, " ")
+			for i := 1; i < len(words); i++ {
+				voc.prefixes[strings.Join(words[:i], " ")] = true
+			}
+		}
+	}()
 	for _, group := range v.Synonyms {
 		// A group with a member the hearing holds belongs to the hearing:
 		// the "West" of ECOWAS's full name is the summary's business.
@@ -87,7 +95,6 @@ func (x *Index) newVocabulary(v content.Vocabulary, bridge []content.Link, known
 			members[i] = x.phrase(m, vocabularyWeight)
 			words := x.analyze(x.words, m)
 			keys[i] = strings.Join(words, " ")
-			voc.longest = max(voc.longest, len(words))
 		}
 		for i, key := range keys {
 			for j, m := range members {
@@ -109,7 +116,6 @@ func (x *Index) newVocabulary(v content.Vocabulary, bridge []content.Link, known
 			continue
 		}
 		bridged[key] = append(bridged[key], p)
-		voc.longest = max(voc.longest, len(words))
 	}
 	for key, eq := range bridged {
 		for _, p := range eq {
@@ -155,6 +161,20 @@ func (p Phrase) knownIn(known map[string]int) bool {
 	}
 	return len(p.Terms) > 0
 }
+
+// subset reports whether every term of a is in b.
+func subset(a, b []string) bool {
+	for _, t := range a {
+		if !slices.Contains(b, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// inSentences reports whether some sentence may hold the phrase: each of its
+// terms occurs in one.
+func (v *vocabulary) inSentences(p Phrase) bool { return v.sentencesWith(p) > 0 }
 
 // sentencesWith estimates in how many sentences the phrase occurs: in as
 // many as its rarest term, at most.
@@ -228,6 +248,13 @@ func (x *Index) Topics(question string) []Topic {
 				// other senses of "related" would only add noise.
 				t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool { return p.Bridged })
 			}
+			// Only equivalents some sentence holds can match, and one that
+			// holds the topic's own terms ("Global Compact" for "compact")
+			// matches only where they do: the others would cost a query each
+			// for nothing.
+			t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool {
+				return !x.vocab.inSentences(p) || len(t.Terms) > 0 && subset(t.Terms, p.Terms)
+			})
 			// A broader or narrower word does not vouch for a topic: WordNet
 			// relates many senses, and "capital" is not known because the
 			// summary says "stock-taking".
@@ -276,19 +303,25 @@ func (x *Index) Topics(question string) []Topic {
 // returns its length in words and its equivalents; 0 when none matches.
 // A lone word the asker uses only as filler ("say") is never a member.
 func (v *vocabulary) match(words analysis.TokenStream) (int, []Phrase) {
-	for n := min(v.longest, len(words)); n > 0; n-- {
-		parts := make([]string, n)
-		for i, w := range words[:n] {
-			parts[i] = string(w.Term)
+	if len(words) == 0 || v.ignore[string(words[0].Term)] && !v.prefixes[string(words[0].Term)] {
+		return 0, nil
+	}
+	var key strings.Builder
+	n, eq := 0, []Phrase(nil)
+	for i, w := range words {
+		if i > 0 {
+			key.WriteByte(' ')
 		}
-		if n == 1 && v.ignore[parts[0]] {
-			return 0, nil
+		key.Write(w.Term)
+		k := key.String()
+		if e, ok := v.groups[k]; ok && !(i == 0 && v.ignore[k]) {
+			n, eq = i+1, e
 		}
-		if eq, ok := v.groups[strings.Join(parts, " ")]; ok {
-			return n, eq
+		if !v.prefixes[k] {
+			break // no longer member starts so
 		}
 	}
-	return 0, nil
+	return n, eq
 }
 
 // phrasal finds a phrasal verb split by its object ("locking migrants up"):
@@ -306,12 +339,21 @@ func (v *vocabulary) phrasal(words analysis.TokenStream, i int) (int, []Phrase) 
 	return 0, nil
 }
 
-// queries are the topic's term and phrase queries on one field.
-func (t Topic) queries(field string, boost float64) []query.Query {
+// queries are the topic's term and phrase queries on one field, leaving out
+// those for terms that no document has there.
+func (t Topic) queries(field string, boost float64, has map[string]bool) []query.Query {
+	in := func(terms []string) bool {
+		for _, term := range terms {
+			if !has[term] {
+				return false
+			}
+		}
+		return len(terms) > 0
+	}
 	var out []query.Query
-	switch len(t.Terms) {
-	case 0:
-	case 1:
+	switch {
+	case !in(t.Terms):
+	case len(t.Terms) == 1:
 		out = append(out, termQuery(field, t.Terms[0], boost))
 	default:
 		// A phrase of the vocabulary: its words apart are other things
@@ -319,9 +361,11 @@ func (t Topic) queries(field string, boost float64) []query.Query {
 		out = append(out, phraseQuery(field, t.Text, boost*boostPhrase))
 	}
 	for _, e := range t.Equivalents {
-		switch len(e.Terms) {
-		case 0:
-		case 1:
+		switch {
+		case !in(e.Terms) || e.Bridged && field == fieldContext:
+			// A dictionary's word is about what a sentence says, not
+			// about its segment or speakers.
+		case len(e.Terms) == 1:
 			out = append(out, termQuery(field, e.Terms[0], boost*e.Weight))
 		default:
 			out = append(out, phraseQuery(field, e.Text, boost*e.Weight*boostPhrase))

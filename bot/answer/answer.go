@@ -163,13 +163,44 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	people, rest := e.mentions(words)
 	people = leaders(words, people)
 	segments, _ := e.segments(words)
-	_, topical := e.segments(rest) // the names have done their work too: they pick whose statements
+	// The words that named people or a segment have done their work:
+	// searching them too would favour sentences that repeat "the first
+	// panel". So have the words that say who spoke, or that ask for a recap.
+	_, topical := e.segments(rest)
+	rd := e.read(topical)
 	r := Response{Question: q}
+
+	var hits []index.Hit // the passage search, run once and only when needed
+	searched := false
+	search := func() ([]index.Hit, error) {
+		if searched {
+			return hits, nil
+		}
+		searched = true
+		var err error
+		hits, err = e.ranked(ctx, rd, people, segments)
+		return hits, err
+	}
+	credited := func(h index.Hit) bool { return slices.ContainsFunc(people, h.Sentence.Credits) }
 
 	if e.isPersonQuestion(words, people, rest) {
 		cards, err := e.personCards(ctx, strings.Join(words, " "), words, people, segments)
 		if err != nil {
 			return r, err
+		}
+		if len(people) == 0 && len(segments) == 0 {
+			// "Who organised the hearing?" asks who did something: the
+			// sentence that says it names them better than a title does.
+			hits, err := search()
+			if err != nil {
+				return r, err
+			}
+			if x := e.pick(hits, minCoverage, credited); len(x) > 0 && x[0].Kind == content.Narrative {
+				if doers := e.named(x[0]); len(doers) > 0 && !slices.ContainsFunc(cards, func(c Card) bool { return slices.Contains(doers, c.Person) }) {
+					r.People, r.Excerpts = e.cards(doers), x[:1]
+					return r, nil
+				}
+			}
 		}
 		if len(cards) > 0 {
 			r.People = cards
@@ -177,26 +208,22 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 			return r, nil
 		}
 	}
-	// The words that named a segment have done their work: searching them
-	// too would favour sentences that repeat "the first panel". So have the
-	// words that say who spoke, or that ask for a recap.
-	rd := e.read(topical)
-	topics := e.x.Topics(rd.topic)
-	var known, missing []string
+	var missing []string
 	var weight, missingWeight float64
-	for _, t := range topics {
-		weight += t.Weight
+	known := false
+	for _, t := range rd.topics {
 		switch {
 		case t.Known:
-			known = append(known, t.Text)
+			known = true
 		case modifier(t.Text) || slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
-			weight -= t.Weight // "singled out", "richer": how, not what, the question asks
+			continue // "singled out", "richer": how, not what, the question asks
 		default:
 			missing = append(missing, t.Text)
 			missingWeight += t.Weight
 		}
+		weight += t.Weight
 	}
-	if len(known) == 0 && len(missing) == 0 && (len(segments) > 0 || len(people) > 0 || rd.recap || rd.group != 0) {
+	if !known && len(missing) == 0 && (len(segments) > 0 || len(people) > 0 || rd.recap || rd.group != 0) {
 		// "tl;dr of panel 2", "what did the panellists say?", "what did Swing say?"
 		r.Excerpts, r.More = e.recap(segments, people, rd.group)
 		if len(r.Excerpts) == 0 {
@@ -204,26 +231,22 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 		}
 		return r, nil
 	}
-	// A missing word that weighs half the question is a key word (rare
-	// words weigh more than ones on every line, "migrants"), as is a name.
-	// Lighter ones may be the asker's idiom ("bring to the table"): the
-	// search decides, since a hit must cover half the question's weight.
-	if len(missing) > 0 && (2*missingWeight >= weight || e.named(acronyms(q), missing)) {
-		// A key word the summary never uses: say so, and offer what comes
-		// closest to the rest of the question as related.
-		r.Missing = missing
-		related, err := e.passages(ctx, strings.Join(known, " "), people, segments, rd.group)
-		if err != nil {
-			return r, err
-		}
-		r.Related = related
-		r.Suggestions = e.Suggestions()
-		return r, nil
-	}
-	excerpts, err := e.passages(ctx, rd.topic, people, segments, rd.group)
+	hits, err := search()
 	if err != nil {
 		return r, err
 	}
+	// A missing word that weighs half the question is a key word (rare
+	// words weigh more than ones on every line, "migrants"), as is a name:
+	// say so, and offer what comes closest to the rest as related. Lighter
+	// ones may be the asker's idiom ("bring to the table"): a hit must cover
+	// enough of the question's weight to answer anyway.
+	if len(missing) > 0 && (2*missingWeight >= weight || capitalised(acronyms(q), missing)) {
+		r.Missing = missing
+		r.Related = e.pick(hits, minCoverage/2*(1-missingWeight/weight), credited)
+		r.Suggestions = e.Suggestions()
+		return r, nil
+	}
+	excerpts := e.pick(hits, minCoverage, credited)
 	if figure := asksFigure(words); figure != "" && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return givesFigure(x.Text) }) {
 		// "How many people attended?": the summary gives no figure.
 		r.Missing, r.Figure, r.Related = []string{figure}, true, excerpts
@@ -234,11 +257,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if len(excerpts) == 0 {
 		// Nothing answers the whole question: what comes closest is
 		// shown as related, never as the answer.
-		r.Missing = missing
-		r.Related, err = e.search(ctx, rd.topic, people, segments, rd.group, minCoverage/2)
-		if err != nil {
-			return r, err
-		}
+		r.Missing, r.Related = missing, e.pick(hits, minCoverage/2, credited)
 		r.Suggestions = e.Suggestions()
 	}
 	return r, nil
@@ -247,9 +266,10 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 // reading is what is left of a question once the words that name people and
 // segments are taken out.
 type reading struct {
-	topic string // the words to search for
-	group group  // whose statements the question asks about, or 0
-	recap bool   // asks for main points: "tl;dr", "what happened"
+	topic  string        // the words to search for
+	topics []index.Topic // their topics
+	group  group         // whose statements the question asks about, or 0
+	recap  bool          // asks for main points: "tl;dr", "what happened"
 }
 
 func (e *Engine) read(words []string) reading {
@@ -262,6 +282,9 @@ func (e *Engine) read(words []string) reading {
 	var topic []string
 	subject := true // no word of the topic read yet: a group word here says who spoke
 	for i, w := range words {
+		if (w == "when" || w == "where") && i > 1 {
+			continue // "what did he stress when things were wrapping up": not a question of time
+		}
 		if g, ok := groupWords[w]; ok && subject {
 			rd.group = max(rd.group, g) // the most specific group named
 			continue
@@ -285,6 +308,7 @@ func (e *Engine) read(words []string) reading {
 		topic = append(topic, w)
 	}
 	rd.topic = strings.Join(topic, " ")
+	rd.topics = e.x.Topics(rd.topic)
 	return rd
 }
 
@@ -312,9 +336,9 @@ var (
 	whoAcronym = regexp.MustCompile(`(\S.*?\b)WHO\b`) // not the first word: "WHO moderated ...?" is a shout
 )
 
-// named reports whether one of the missing words is written as a name in the
+// capitalised reports whether one of the missing words is written as a name in the
 // question (a capital letter not at its start): "Germany", "Bali Process".
-func (e *Engine) named(q string, missing []string) bool {
+func capitalised(q string, missing []string) bool {
 	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) })
 	for i, w := range words {
 		if i == 0 || !unicode.IsUpper([]rune(w)[0]) {
@@ -327,33 +351,19 @@ func (e *Engine) named(q string, missing []string) bool {
 	return false
 }
 
-// passages finds up to MaxExcerpts sentences that answer q. Sentences of the
-// group the question names, that credit a person it names, or that belong to
-// a segment it names, come first when any of them answers.
-func (e *Engine) passages(ctx context.Context, q string, people []*content.Person, segments []*content.Segment, g group) ([]Excerpt, error) {
-	return e.search(ctx, q, people, segments, g, minCoverage)
-}
-
-// search is passages with the least coverage a hit needs.
-func (e *Engine) search(ctx context.Context, q string, people []*content.Person, segments []*content.Segment, g group, least float64) ([]Excerpt, error) {
-	if strings.TrimSpace(q) == "" {
+// ranked searches the passages for what the question reads: the hits best
+// first, sentences of the group it names, that credit a person it names, or
+// that belong to a segment it names coming first when any of them matches.
+func (e *Engine) ranked(ctx context.Context, rd reading, people []*content.Person, segments []*content.Segment) ([]index.Hit, error) {
+	if strings.TrimSpace(rd.topic) == "" {
 		return nil, nil
 	}
-	hits, err := e.x.Passages(ctx, index.Query{Text: q, Credit: people, Segments: segments, Limit: 12})
+	hits, err := e.x.Passages(ctx, index.Query{Text: rd.topic, Topics: rd.topics, Credit: people, Segments: segments, Limit: 12})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
-	// A sentence credited to a person the question names needs to match
-	// less of the rest: who said it is half the question.
-	hits = slices.DeleteFunc(hits, func(h index.Hit) bool {
-		need := least
-		if slices.ContainsFunc(people, h.Sentence.Credits) {
-			need = least / 2
-		}
-		return h.Coverage < need
-	})
 	rank(hits)
-	if g != 0 {
+	if g := rd.group; g != 0 {
 		hits = preferring(hits, func(h index.Hit) bool { return g.says(h.Sentence) })
 	}
 	byPeople := func(h index.Hit) bool { return slices.ContainsFunc(people, h.Sentence.Credits) }
@@ -369,6 +379,19 @@ func (e *Engine) search(ctx context.Context, q string, people []*content.Person,
 	if len(people) > 0 && len(segments) > 0 { // "Lajčák at the opening"
 		hits = preferring(hits, func(h index.Hit) bool { return byPeople(h) && inSegments(h) })
 	}
+	return hits, nil
+}
+
+// pick quotes the best ranked hits that cover at least least of the
+// question, or half that for a sentence credited to a person it names (who
+// said it is half the question), and score within minRelative of the best.
+func (e *Engine) pick(hits []index.Hit, least float64, named func(index.Hit) bool) []Excerpt {
+	hits = slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool {
+		if named(h) {
+			return h.Coverage < least/2
+		}
+		return h.Coverage < least
+	})
 	var out []Excerpt
 	for _, h := range hits {
 		if len(out) == MaxExcerpts || h.Score < minRelative*hits[0].Score {
@@ -379,7 +402,7 @@ func (e *Engine) search(ctx context.Context, q string, people []*content.Person,
 			out = append(out, x)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // recap quotes the main points of the segments (of the whole hearing when

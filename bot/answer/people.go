@@ -262,7 +262,8 @@ func containsSeq(words, seq []string) bool {
 }
 
 var (
-	askWho = []string{"who", "whom", "whose"}
+	askWho   = []string{"who", "whom", "whose"}
+	askAfter = []string{"by", "to", "for", "with", "from", "of"}
 	// nouns that, after "which" or "what", ask for people or organisations
 	askWhich = []string{"organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
 	askAbout = [][]string{{"job"}, {"role"}, {"title"}, {"position"}, {"org"}, {"organisation"}, {"organization"}, {"affiliation"}, {"employer"}, {"background"}, {"bio"}, {"profile"}, {"work", "for"}, {"works", "for"}, {"work", "at"}, {"works", "at"}, {"represent"}, {"represents"}, {"represented"}, {"representing"}, {"where"}}
@@ -277,11 +278,16 @@ var (
 // for what was said: "who ...", "which organisation ...", "what is X's job",
 // or a bare name.
 func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest []string) bool {
-	if slices.ContainsFunc(words, func(w string) bool { return slices.Contains(askWho, w) }) {
-		return true
-	}
 	for i, w := range words {
-		if (w == "which" || w == "what") && i+1 < len(words) && slices.Contains(askWhich, words[i+1]) {
+		// "who" asks near the start or after a preposition ("moderated by
+		// whom"); later it is a relative: "decide who they let in".
+		if slices.Contains(askWho, w) && (i < 3 || slices.Contains(askAfter, words[i-1])) {
+			return true
+		}
+		// "what organisation", "which first-panel speaker"; not "what did
+		// the panellists say"
+		reach := map[string]int{"which": 3, "what": 1}[w]
+		if reach > 0 && slices.ContainsFunc(words[i+1:min(i+1+reach, len(words))], func(n string) bool { return slices.Contains(askWhich, n) }) {
 			return true
 		}
 	}
@@ -338,12 +344,23 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 	}
 	var found []*content.Person
 	for _, h := range hits {
-		if h.Coverage < minCoverage || h.Coverage < hits[0].Coverage {
+		if h.Coverage < minPersonCoverage || h.Coverage < hits[0].Coverage {
 			break
 		}
 		found = append(found, h.Person)
 	}
 	return e.cards(found), nil
+}
+
+// minPersonCoverage is the share of a person question that a person's name,
+// title, organisation and roles must match.
+const minPersonCoverage = 0.5
+
+// named returns the people a narrative excerpt names ("The President of
+// the General Assembly organized ...").
+func (e *Engine) named(x Excerpt) []*content.Person {
+	people, _ := e.mentions(fold(x.Text))
+	return people
 }
 
 // segmentPeople returns a segment's moderator (looking up to the panel a
