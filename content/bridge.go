@@ -9,6 +9,34 @@ import (
 	"strings"
 )
 
+// GenericFile is the optional list of everyday words too common, or too much
+// about how rather than what, to be what a question is about; generated from
+// WordNet with the bridge.
+const GenericFile = "generic.txt"
+
+// loadGeneric reads the generic words file if fsys has one: one word a line,
+// lines starting with # are comments.
+func loadGeneric(fsys fs.FS) (map[string]bool, error) {
+	b, err := fs.ReadFile(fsys, GenericFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("content: %w", err)
+	}
+	words := map[string]bool{}
+	for n, line := range strings.Split(string(b), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.ContainsAny(line, " \t") {
+			return nil, fmt.Errorf("content: invalid:\n%s:%d: one word a line, have %q", GenericFile, n+1, clip(line))
+		}
+		words[line] = true
+	}
+	return words, nil
+}
+
 // BridgeFile is the optional file of links from everyday words to the
 // hearing's own terms, generated from WordNet by cmd/hearingbridge.
 const BridgeFile = "bridge.tsv"

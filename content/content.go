@@ -31,6 +31,10 @@ type Hearing struct {
 	Themes     []*Theme // the digest's themes, in rotation order; may be empty
 	// Bridge links everyday words to the hearing's terms; may be empty.
 	Bridge []Link
+	// Generic are everyday words, lower case, too common or too much about
+	// how rather than what to be what a question is about ("doctors",
+	// "still"); may be empty.
+	Generic map[string]bool
 }
 
 // Theme is one of the hearing's main themes, for the daily digest.

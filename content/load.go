@@ -23,7 +23,7 @@ const (
 	ThemesFile     = "themes.yaml" // optional: without it there is no digest
 )
 
-//go:embed hearing.yaml vocabulary.yaml themes.yaml bridge.tsv summary.txt
+//go:embed hearing.yaml vocabulary.yaml themes.yaml bridge.tsv generic.txt summary.txt
 var embedded embed.FS
 
 // Embedded returns the content folder embedded in the binary, for Load.
@@ -76,12 +76,16 @@ func Load(fsys fs.FS) (*Hearing, error) {
 	if err != nil {
 		return nil, err
 	}
+	generic, err := loadGeneric(fsys)
+	if err != nil {
+		return nil, err
+	}
 	b := builder{file: f, vocab: v, themes: t, source: string(src)}
 	h := b.build()
 	if err := errors.Join(b.errs...); err != nil {
 		return nil, fmt.Errorf("content: invalid:\n%w", err)
 	}
-	h.Bridge = bridge
+	h.Bridge, h.Generic = bridge, generic
 	return h, nil
 }
 

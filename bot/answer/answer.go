@@ -46,6 +46,9 @@ type Response struct {
 	Missing []string
 	// Figure is true when Missing is a figure the question asks for.
 	Figure bool
+	// NotCredited are the people a question asks about when no passage on
+	// its topic is theirs or names them.
+	NotCredited []*content.Person
 	// Related are the passages closest to the rest of a question the summary
 	// does not cover: shown as related, never as the answer.
 	Related []Excerpt
@@ -64,6 +67,12 @@ func (r Response) Hedge() string {
 	switch {
 	case r.Figure:
 		return "The summary gives no figures for that (" + r.Missing[0] + ")."
+	case len(r.NotCredited) > 0:
+		names := make([]string, len(r.NotCredited))
+		for i, p := range r.NotCredited {
+			names[i] = p.Name
+		}
+		return "Nothing the summary says about " + strings.Join(names, " or ") + " answers that."
 	case len(r.Missing) == 1:
 		return "The summary does not mention " + r.Missing[0] + "."
 	case len(r.Missing) > 1:
@@ -167,7 +176,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	// searching them too would favour sentences that repeat "the first
 	// panel". So have the words that say who spoke, or that ask for a recap.
 	_, topical := e.segments(rest)
-	rd := e.read(topical)
+	rd := e.read(topical, len(people) > 0 || len(segments) > 0)
 	r := Response{Question: q}
 
 	var hits []index.Hit // the passage search, run once and only when needed
@@ -215,8 +224,16 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 		switch {
 		case t.Known:
 			known = true
-		case modifier(t.Text) || slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
-			continue // "singled out", "richer": how, not what, the question asks
+		case slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
+			continue
+		case e.generic(index.Fold(t.Text)):
+			// "doctors", "singled out", "richer": too common, or how rather
+			// than what the question asks; it counts half, so that a
+			// question of nothing else still abstains.
+			missing = append(missing, t.Text)
+			missingWeight += t.Weight / 2
+			weight += t.Weight / 2
+			continue
 		default:
 			missing = append(missing, t.Text)
 			missingWeight += t.Weight
@@ -247,7 +264,13 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 		return r, nil
 	}
 	excerpts := e.pick(hits, minCoverage, credited)
-	if figure := asksFigure(words); figure != "" && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return givesFigure(x.Text) }) {
+	if len(people) > 0 && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.about(x, people) }) {
+		// "What nationality is Louise Arbour?": passages on the topic that
+		// are neither hers nor name her do not answer a question about her.
+		r.NotCredited, r.Related, r.Suggestions = people, excerpts, e.Suggestions()
+		return r, nil
+	}
+	if figure := asksFigure(words); figure != "" && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return givesFigure(figure, x.Text) }) {
 		// "How many people attended?": the summary gives no figure.
 		r.Missing, r.Figure, r.Related = []string{figure}, true, excerpts
 		r.Suggestions = e.Suggestions()
@@ -272,7 +295,10 @@ type reading struct {
 	recap  bool          // asks for main points: "tl;dr", "what happened"
 }
 
-func (e *Engine) read(words []string) reading {
+// read reads the words left of a question. named says whether it names
+// people or a segment: then words such as "main points", "part" or "take"
+// ask for what they said, not for a topic.
+func (e *Engine) read(words []string, named bool) reading {
 	var rd reading
 	for _, w := range words {
 		if slices.Contains(recapCues, w) {
@@ -289,7 +315,7 @@ func (e *Engine) read(words []string) reading {
 			rd.group = max(rd.group, g) // the most specific group named
 			continue
 		}
-		if rd.recap && slices.Contains(recapWords, w) {
+		if (rd.recap || named) && slices.Contains(recapWords, w) {
 			continue
 		}
 		if (w == "came" || w == "come") && i+1 < len(words) && words[i+1] == "out" {
@@ -312,16 +338,50 @@ func (e *Engine) read(words []string) reading {
 	return rd
 }
 
-// modifier reports whether a word looks like a verb form, an adverb or a
-// comparative rather than a thing: such a word, missing from the summary,
-// is not what the question is about.
-func modifier(word string) bool {
-	for _, suffix := range []string{"ed", "ing", "ly", "ier", "iest", "er", "est"} {
-		if len(word) > len(suffix)+3 && strings.HasSuffix(word, suffix) {
-			return true
+// about reports whether an excerpt is about any of the people: it credits
+// them or names them.
+func (e *Engine) about(x Excerpt, people []*content.Person) bool {
+	if slices.ContainsFunc(people, func(p *content.Person) bool { return slices.ContainsFunc(x.Sentences, func(s *content.Sentence) bool { return s.Credits(p) }) }) {
+		return true
+	}
+	named, _ := e.mentions(fold(x.Text))
+	return slices.ContainsFunc(people, func(p *content.Person) bool { return slices.Contains(named, p) })
+}
+
+// generic reports whether a word, in any of its common inflections or in
+// American spelling, is an everyday word too common or too much about how
+// rather than what to be what a question is about ("doctors", "singled",
+// "neighbouring"): missing from the summary, it weighs half.
+func (e *Engine) generic(word string) bool {
+	for _, w := range []string{word, american.Replace(word)} {
+		for _, base := range baseForms(w) {
+			if e.h.Generic[base] {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// american respells the usual British endings: WordNet is American.
+var american = strings.NewReplacer("our", "or", "isation", "ization", "ise", "ize", "yse", "yze", "tre", "ter")
+
+// baseForms are the word and what it may be inflected from: "harsher" may
+// be "harsh", "singled" "single", "bigger" "big".
+func baseForms(w string) []string {
+	out := []string{w}
+	for _, r := range [][2]string{{"s", ""}, {"es", ""}, {"ed", ""}, {"ed", "e"}, {"d", ""}, {"ing", ""}, {"ing", "e"},
+		{"er", ""}, {"er", "e"}, {"est", ""}, {"est", "e"}, {"ier", "y"}, {"iest", "y"}, {"ied", "y"}, {"ies", "y"},
+		{"ly", ""}, {"ily", "y"}} {
+		if base, ok := strings.CutSuffix(w, r[0]); ok && len(base) >= 2 {
+			base += r[1]
+			out = append(out, base)
+			if n := len(base); n > 2 && base[n-1] == base[n-2] { // "bigg" -> "big"
+				out = append(out, base[:n-1])
+			}
+		}
+	}
+	return out
 }
 
 // acronyms keeps upper-case acronyms that are also English stop words from

@@ -15,6 +15,7 @@ type jsonResponse struct {
 	Abstained   bool         `json:"abstained"`
 	More        int          `json:"more,omitempty"`
 	Missing     []string     `json:"missing,omitempty"`
+	NotCredited []string     `json:"not_credited,omitempty"`
 	Related     []jsonAnswer `json:"related,omitempty"`
 	Suggestions []string     `json:"suggestions,omitempty"`
 	Error       string       `json:"error,omitempty"`
@@ -49,7 +50,7 @@ type jsonRole struct {
 // MarshalJSON writes the response in the --json protocol.
 func (r Response) MarshalJSON() ([]byte, error) {
 	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(),
-		More: r.More, Missing: r.Missing, Suggestions: r.Suggestions}
+		More: r.More, Missing: r.Missing, NotCredited: fullNames(r.NotCredited), Suggestions: r.Suggestions}
 	if r.Abstained() {
 		out.Missing = append([]string{}, r.Missing...) // always present on an abstention, maybe empty
 	}

@@ -152,6 +152,8 @@ var (
 	// words that refer to a segment by its kind
 	kindWords = map[string][]string{"opening": {"opening", "opened", "beginning", "kickoff"},
 		"closing": {"closing", "concluding", "conclusion", "wrap", "wrapping", "wrapup", "closed"}}
+	// words for a panel's interactive segment, besides "interactive"
+	floorWords = [][]string{{"q", "a"}, {"floor"}, {"questions"}, {"open", "discussion"}, {"dialogue"}}
 	// generic words that every panel title shares and that pick no panel
 	panelFiller = []string{"panel", "migrat", "migrant", "discuss"}
 )
@@ -186,12 +188,19 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 		case i+1 < len(words) && ordinals[words[i+1]] > 0:
 			panel = e.h.Panel(ordinals[words[i+1]])
 			use(i, i+2)
+		default:
+			// "the trafficking panel", "the panel on irregular migration"
+			if p, from, to := e.panelNamed(words, i); p != nil {
+				panel = p
+				use(from, to)
+			}
 		}
 	}
 	for _, s := range e.h.Segments {
 		for i, w := range words {
+			floor := w == "interactive" || slices.ContainsFunc(floorWords, func(f []string) bool { return hasPrefix(words[i:], f) })
 			switch {
-			case s.Kind == "interactive" && w == "interactive" && (panel == nil || s.Parent == panel):
+			case s.Kind == "interactive" && floor && (panel == nil || s.Parent == panel):
 				add(s)
 				use(i, i+1)
 			case slices.Contains(kindWords[s.Kind], w):
@@ -217,6 +226,26 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 		}
 	}
 	return segs, rest
+}
+
+// panelNamed returns the panel that the words next to "panel" at i name
+// by its topic ("the trafficking panel", "the panel on labour migration"),
+// and the range of words that named it; nil when they name none.
+func (e *Engine) panelNamed(words []string, i int) (*content.Segment, int, int) {
+	from := i
+	for from > 0 && i-from < 3 && !slices.Contains(nameFiller, words[from-1]) && ordinals[words[from-1]] == 0 {
+		from--
+	}
+	to := i + 1
+	if to < len(words) && (words[to] == "on" || words[to] == "about") {
+		for to++; to < len(words) && to-i <= 5 && !slices.Contains(nameFiller, words[to]); to++ {
+		}
+	}
+	if from == i && to == i+1 {
+		return nil, 0, 0
+	}
+	p := e.panelByTopic(strings.Join(words[from:to], " "))
+	return p, from, to
 }
 
 func (e *Engine) lastPanel() *content.Segment {

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -58,22 +59,28 @@ func (g group) says(s *content.Sentence) bool {
 	return s.Kind == content.Statement
 }
 
-// recapWords ask for a segment's main points rather than for a topic in it.
-var recapWords = []string{"tldr", "tl", "dr", "speech", "speeches", "remarks", "statement", "statements", "recap", "recapitulate", "summary", "summarise", "summarize",
-	"summarised", "summarized", "sum", "gist", "overview", "rundown", "highlights", "takeaways",
-	"takeaway", "outline", "nutshell", "happened", "happen", "happening", "about", "outcome", "outcomes",
-	"came", "come", "main", "key", "points", "brief", "briefly", "quick", "short", "cover", "covered"}
+// recapWords ask for a segment's or a person's main points rather than for
+// a topic: dropped when the question asks for a recap or names people or a
+// segment ("main points of the closing", "Arbour's main ask").
+var recapWords = []string{"tldr", "tl", "dr", "speech", "speeches", "remarks", "statement", "statements",
+	"recap", "recapitulate", "summary", "summarise", "summarize", "summarised", "summarized", "sum",
+	"gist", "overview", "rundown", "highlights", "takeaways", "takeaway", "outline", "nutshell",
+	"happened", "happen", "happening", "about", "outcome", "outcomes", "came", "come", "main", "key",
+	"big", "major", "important", "points", "point", "issues", "topics", "themes", "brief", "briefly", "quick",
+	"short", "cover", "covered", "part", "section", "bit", "portion", "ask", "asks", "message", "messages",
+	"argument", "arguments", "position", "stance", "take", "view", "views", "thoughts", "raised", "focus"}
 
 // recapCues are the words that, alone, make a question a recap request
-// (the others above only go with them or with a segment and nothing else).
-var recapCues = []string{"tldr", "tl", "speech", "speeches", "remarks", "statement", "statements", "recap", "recapitulate", "summary", "summarise", "summarize", "summarised",
+// (the others above only go with them or with a name or segment).
+var recapCues = []string{"tldr", "tl", "recap", "recapitulate", "summary", "summarise", "summarize", "summarised",
 	"summarized", "gist", "overview", "rundown", "highlights", "takeaways", "takeaway", "outline", "nutshell",
-	"happened", "happen", "outcome", "outcomes"}
+	"happened", "happen", "outcome", "outcomes", "points"}
 
 // figureWords ask for a number: the summary gives almost none.
 var figureWords = [][]string{{"how", "many"}, {"how", "much"}, {"number", "of"}, {"what", "number"},
 	{"what", "percentage"}, {"what", "percent"}, {"what", "share"}, {"what", "proportion"}, {"how", "big"},
-	{"how", "large"}, {"how", "long"}, {"how", "old"}, {"what", "size"}, {"what", "amount"}}
+	{"how", "large"}, {"how", "long"}, {"how", "old"}, {"what", "size"}, {"what", "amount"},
+	{"what", "time"}, {"which", "time"}, {"what", "hour"}, {"how", "late"}, {"how", "early"}}
 
 // asksFigure returns the words asking for a number, or "".
 func asksFigure(words []string) string {
@@ -90,9 +97,16 @@ var numberWords = []string{"two", "three", "four", "five", "six", "seven", "eigh
 	"twelve", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands",
 	"million", "millions", "billion", "dozen", "dozens", "percent", "half", "majority", "most"}
 
-// givesFigure reports whether a sentence states a number other than a date or
-// a document's reference: "the three main migration corridors".
-func givesFigure(text string) bool {
+// clockTime is a time of day: "10 a.m.", "3pm", "15:00".
+var clockTime = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d|\s?(a\.?m\.?|p\.?m\.?)|\s?o'clock)`)
+
+// givesFigure reports whether a sentence states the figure asked for: a time
+// of day for "what time", otherwise a number other than a date or a
+// document's reference ("the three main migration corridors").
+func givesFigure(asked, text string) bool {
+	if strings.HasSuffix(asked, "time") || strings.HasSuffix(asked, "hour") || strings.HasSuffix(asked, "late") || strings.HasSuffix(asked, "early") {
+		return clockTime.MatchString(text)
+	}
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/'
 	})
@@ -132,7 +146,7 @@ var casual = []string{"yo", "pls", "plz", "please", "abt", "bout", "thing", "thi
 	"tell", "show", "explain", "describe", "let", "know", "wondering", "curious", "get", "got", "bot",
 	"hearingbot", "say", "said", "says", "talk", "talked", "discuss", "discussed", "discussion", "session",
 	"segment", "anywhere", "somewhere", "everywhere", "ever", "else", "again", "exactly", "specifically",
-	"basically", "according", "wat", "wut", "wot", "whta", "waht", "regarding", "concerning"}
+	"basically", "according", "guy", "guys", "woman", "man", "lady", "gentleman", "person", "folks", "wat", "wut", "wot", "whta", "waht", "regarding", "concerning"}
 
 // common are short English words that are never typos of the hearing's.
 var common = []string{"what", "which", "when", "where", "there", "their", "them", "they", "then", "than",
@@ -212,6 +226,9 @@ func newCorrector(h *content.Hearing) *corrector {
 		addKnown(q)
 	}
 	addKnown(casual...)
+	for w := range h.Generic {
+		c.known[w] = true
+	}
 	addKnown(recapWords...)
 	addKnown(numberWords...)
 	for w := range groupWords {
@@ -225,7 +242,7 @@ func newCorrector(h *content.Hearing) *corrector {
 
 // correct returns words with each unknown word of four letters or more
 // replaced by the hearing's closest word: one edit away (two for words of
-// eight letters or more), a transposition counting as one.
+// twelve letters or more), a transposition counting as one.
 func (c *corrector) correct(words []string) []string {
 	out := words
 	for i, w := range words {
@@ -237,8 +254,8 @@ func (c *corrector) correct(words []string) []string {
 		// ("joke" is not "jose"); a letter left out or two swapped still
 		// count ("louis", "kahn"). Typos rarely touch a word's first letter:
 		// asking for it keeps real words ("letting") from becoming others.
-		limit := 1
-		if n >= 8 {
+		limit := 1 // two for long words only: "password" is not "passport"
+		if n >= 12 {
 			limit = 2
 		}
 		best, bestD := "", limit+1

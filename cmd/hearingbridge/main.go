@@ -58,31 +58,42 @@ func run(wordnetDir, contentDir, out string) error {
 		}
 		return err
 	}
-	// Write beside the old file and rename over it, so that a failed run
-	// leaves the old bridge whole: content loads it, and this command loads
-	// content.
-	f, err := os.CreateTemp(filepath.Dir(out), ".bridge-*.tsv")
+	// Content loads these files, and this command loads content: a failed
+	// run must leave the old ones whole.
+	if err := writeFile(out, func(w io.Writer) (string, error) {
+		s, err := generate(wordnetDir, h, w)
+		return s.String(), err
+	}); err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(filepath.Dir(out), content.GenericFile), func(w io.Writer) (string, error) {
+		n, err := writeGeneric(wordnetDir, w)
+		return fmt.Sprintf("%d words", n), err
+	})
+}
+
+// writeFile writes a file through write beside it, then renames it over the
+// old one, so that a failed run leaves the old file whole.
+func writeFile(path string, write func(io.Writer) (string, error)) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".hearingbridge-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name()) // fails harmlessly once renamed
-	s, err := generate(wordnetDir, h, f)
-	if err != nil {
-		f.Close()
-		return err
+	said, err := write(f)
+	if err == nil {
+		err = f.Chmod(0o644)
 	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if err == nil {
+		err = os.Rename(f.Name(), path)
 	}
-	if err := os.Rename(f.Name(), out); err != nil {
-		return err
+	if err == nil {
+		fmt.Fprintf(os.Stderr, "hearingbridge: %s: %s\n", path, said)
 	}
-	fmt.Fprintf(os.Stderr, "hearingbridge: %s: %s\n", out, s)
-	return nil
+	return err
 }
 
 // header opens the file: what it holds, where it comes from, its columns.

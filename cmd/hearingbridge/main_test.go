@@ -47,6 +47,32 @@ func bridgeLines(t *testing.T) []string {
 	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 }
 
+func TestGenericIsUpToDate(t *testing.T) {
+	needWordNet(t)
+	var b bytes.Buffer
+	if _, err := writeGeneric(wordnetDir, &b); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile("../../content/generic.txt")
+	if err != nil {
+		t.Fatalf("%v\nwrite it with: go run ./cmd/hearingbridge", err)
+	}
+	if !bytes.Equal(b.Bytes(), file) {
+		t.Fatal("content/generic.txt is out of date: regenerate it with: go run ./cmd/hearingbridge")
+	}
+	words := strings.Split(b.String(), "\n")
+	for _, w := range []string{"still", "harsh", "basic", "drive", "quickly", "doctor", "hand"} {
+		if !slices.Contains(words, w) {
+			t.Errorf("%q is not generic", w)
+		}
+	}
+	for _, w := range []string{"firewall", "remittance", "vaccine", "budget", "detention", "migrant"} {
+		if slices.Contains(words, w) {
+			t.Errorf("%q, a particular thing, is generic", w)
+		}
+	}
+}
+
 func TestBridgeIsUpToDate(t *testing.T) {
 	got := bridgeLines(t)
 	file, err := os.ReadFile("../../content/bridge.tsv")
