@@ -341,7 +341,9 @@ func (e *Engine) read(words []string, named bool) reading {
 // about reports whether an excerpt is about any of the people: it credits
 // them or names them.
 func (e *Engine) about(x Excerpt, people []*content.Person) bool {
-	if slices.ContainsFunc(people, func(p *content.Person) bool { return slices.ContainsFunc(x.Sentences, func(s *content.Sentence) bool { return s.Credits(p) }) }) {
+	if slices.ContainsFunc(people, func(p *content.Person) bool {
+		return slices.ContainsFunc(x.Sentences, func(s *content.Sentence) bool { return s.Credits(p) })
+	}) {
 		return true
 	}
 	named, _ := e.mentions(fold(x.Text))
