@@ -14,27 +14,30 @@ import (
 // WordNet with the bridge.
 const GenericFile = "generic.txt"
 
-// loadGeneric reads the generic words file if fsys has one: one word a line,
-// lines starting with # are comments.
-func loadGeneric(fsys fs.FS) (map[string]bool, error) {
+// loadGeneric reads the generic words file if fsys has one: a word and
+// "noun" or "other" a line, lines starting with # are comments. It returns
+// every word, and the nouns.
+func loadGeneric(fsys fs.FS) (all, nouns map[string]bool, err error) {
 	b, err := fs.ReadFile(fsys, GenericFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("content: %w", err)
+		return nil, nil, fmt.Errorf("content: %w", err)
 	}
-	words := map[string]bool{}
+	all, nouns = map[string]bool{}, map[string]bool{}
 	for n, line := range strings.Split(string(b), "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if strings.ContainsAny(line, " \t") {
-			return nil, fmt.Errorf("content: invalid:\n%s:%d: one word a line, have %q", GenericFile, n+1, clip(line))
+		word, class, _ := strings.Cut(line, "\t")
+		if word == "" || strings.ContainsAny(word, " \t") || class != "noun" && class != "other" {
+			return nil, nil, fmt.Errorf("content: invalid:\n%s:%d: want word<TAB>noun|other, have %q", GenericFile, n+1, clip(line))
 		}
-		words[line] = true
+		all[word] = true
+		nouns[word] = class == "noun"
 	}
-	return words, nil
+	return all, nouns, nil
 }
 
 // BridgeFile is the optional file of links from everyday words to the

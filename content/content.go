@@ -35,6 +35,10 @@ type Hearing struct {
 	// how rather than what to be what a question is about ("doctors",
 	// "still"); may be empty.
 	Generic map[string]bool
+	// CommonNouns are the Generic words that mostly name things ("student",
+	// "farm"): placed before a word the summary has, one changes what it
+	// means ("student visas").
+	CommonNouns map[string]bool
 }
 
 // Theme is one of the hearing's main themes, for the daily digest.

@@ -76,7 +76,7 @@ func Load(fsys fs.FS) (*Hearing, error) {
 	if err != nil {
 		return nil, err
 	}
-	generic, err := loadGeneric(fsys)
+	generic, nouns, err := loadGeneric(fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func Load(fsys fs.FS) (*Hearing, error) {
 	if err := errors.Join(b.errs...); err != nil {
 		return nil, fmt.Errorf("content: invalid:\n%w", err)
 	}
-	h.Bridge, h.Generic = bridge, generic
+	h.Bridge, h.Generic, h.CommonNouns = bridge, generic, nouns
 	return h, nil
 }
 

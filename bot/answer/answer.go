@@ -28,9 +28,10 @@ const MaxExcerpts = 3
 // Thresholds. A hit must match at least minCoverage of the question's
 // topics, and further excerpts must score at least minRelative of the first.
 const (
-	minCoverage = 0.35
-	minRelative = 0.25
-	maxCards    = 8
+	minCoverage        = 0.25
+	minCoverageMissing = 0.25
+	minRelative        = 0.25
+	maxCards           = 8
 )
 
 // Response is the answer to one question.
@@ -190,7 +191,13 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 		hits, err = e.ranked(ctx, rd, people, segments)
 		return hits, err
 	}
-	credited := func(h index.Hit) bool { return slices.ContainsFunc(people, h.Sentence.Credits) }
+	// A sentence credited to a person the question names, or of a segment it
+	// names, needs to match less of the rest: who said it, or where, is half
+	// the question.
+	credited := func(h index.Hit) bool {
+		return slices.ContainsFunc(people, h.Sentence.Credits) ||
+			slices.ContainsFunc(segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
+	}
 
 	if e.isPersonQuestion(words, people, rest) {
 		cards, err := e.personCards(ctx, strings.Join(words, " "), words, people, segments)
@@ -220,13 +227,13 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	var missing []string
 	var weight, missingWeight float64
 	known := false
-	for _, t := range rd.topics {
+	for i, t := range rd.topics {
 		switch {
 		case t.Known:
 			known = true
 		case slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
 			continue
-		case e.generic(index.Fold(t.Text)):
+		case e.generic(index.Fold(t.Text)) && !e.compound(rd, i):
 			// "doctors", "singled out", "richer": too common, or how rather
 			// than what the question asks; it counts half, so that a
 			// question of nothing else still abstains.
@@ -263,7 +270,13 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 		r.Suggestions = e.Suggestions()
 		return r, nil
 	}
-	excerpts := e.pick(hits, minCoverage, credited)
+	// With a word the summary lacks, the rest must answer more firmly: a
+	// passage on "visas" is no answer to "student visas".
+	least := minCoverage
+	if len(missing) > 0 {
+		least = minCoverageMissing
+	}
+	excerpts := e.pick(hits, least, credited)
 	if len(people) > 0 && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.about(x, people) }) {
 		// "What nationality is Louise Arbour?": passages on the topic that
 		// are neither hers nor name her do not answer a question about her.
@@ -365,6 +378,18 @@ func (e *Engine) generic(word string) bool {
 	return false
 }
 
+// compound reports whether the i-th topic, a common noun, stands right
+// before a topic the summary has and so changes what it means: "student
+// visas" are not the summary's visas.
+func (e *Engine) compound(rd reading, i int) bool {
+	if i+1 >= len(rd.topics) || !rd.topics[i+1].Known {
+		return false
+	}
+	w := index.Fold(rd.topics[i].Text)
+	noun := slices.ContainsFunc(baseForms(w), func(b string) bool { return e.h.CommonNouns[b] })
+	return noun && strings.Contains(index.Fold(rd.topic), w+" "+index.Fold(rd.topics[i+1].Text))
+}
+
 // american respells the usual British endings: WordNet is American.
 var american = strings.NewReplacer("our", "or", "isation", "ization", "ise", "ize", "yse", "yze", "tre", "ter")
 
@@ -445,8 +470,8 @@ func (e *Engine) ranked(ctx context.Context, rd reading, people []*content.Perso
 }
 
 // pick quotes the best ranked hits that cover at least least of the
-// question, or half that for a sentence credited to a person it names (who
-// said it is half the question), and score within minRelative of the best.
+// question, or half that for the hits named picks, and score within
+// minRelative of the best.
 func (e *Engine) pick(hits []index.Hit, least float64, named func(index.Hit) bool) []Excerpt {
 	hits = slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool {
 		if named(h) {

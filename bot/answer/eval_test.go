@@ -203,11 +203,11 @@ func TestEval(t *testing.T) {
 		floors figures
 	}{
 		{"testdata/eval-dev.jsonl", figures{top1: 100, top3: 100, paraphraseTop3: 100, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 0}},
-		{"testdata/eval-dev2.jsonl", figures{top1: 76, top3: 81, paraphraseTop3: 53, abstain: 80, speaker: 84, verbatim: 100, foundTop3: 90, wrong: 11}},
-		{"testdata/eval-dev3.jsonl", figures{top1: 70, top3: 73, paraphraseTop3: 51, abstain: 83, speaker: 64, verbatim: 100, foundTop3: 84, wrong: 13}},
+		{"testdata/eval-dev2.jsonl", figures{top1: 83, top3: 85, paraphraseTop3: 64, abstain: 80, speaker: 84, verbatim: 100, foundTop3: 89, wrong: 10}},
+		{"testdata/eval-dev3.jsonl", figures{top1: 80, top3: 85, paraphraseTop3: 71, abstain: 88, speaker: 78, verbatim: 100, foundTop3: 92, wrong: 11}},
 		{"testdata/eval-team.jsonl", figures{top1: 95, top3: 97, paraphraseTop3: 87, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 97, wrong: 5}},
 		{"testdata/eval-holdout.jsonl", figures{top1: 97, top3: 100, paraphraseTop3: 100, abstain: 88, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 5}},
-		{"testdata/eval-blind.jsonl", figures{top1: 55, top3: 61, paraphraseTop3: 53, abstain: 76, speaker: 75, verbatim: 100, foundTop3: 74, wrong: 21}},
+		{"testdata/eval-blind.jsonl", figures{top1: 65, top3: 68, paraphraseTop3: 66, abstain: 64, speaker: 75, verbatim: 100, foundTop3: 78, wrong: 20}},
 	} {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(set.file, "testdata/"), ".jsonl"), func(t *testing.T) {
 			got, misses := score(t, e, loadEval(t, set.file))

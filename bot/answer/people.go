@@ -297,7 +297,7 @@ var (
 	askWhich = []string{"organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
 	askAbout = [][]string{{"job"}, {"role"}, {"title"}, {"position"}, {"org"}, {"organisation"}, {"organization"}, {"affiliation"}, {"employer"}, {"background"}, {"bio"}, {"profile"}, {"work", "for"}, {"works", "for"}, {"work", "at"}, {"works", "at"}, {"represent"}, {"represents"}, {"represented"}, {"representing"}, {"where"}}
 	// words that ask for people even without a name: "did anyone speak for unions?"
-	askFor    = [][]string{{"speak", "for"}, {"spoke", "for"}, {"speaks", "for"}, {"speaking", "for"}, {"on", "behalf"}, {"represented"}, {"representing"}}
+	askFor    = [][]string{{"name"}, {"names"}, {"called"}, {"speak", "for"}, {"spoke", "for"}, {"speaks", "for"}, {"speaking", "for"}, {"on", "behalf"}, {"represented"}, {"representing"}}
 	bareExtra = []string{"mr", "ms", "mrs", "dr", "h", "e", "he", "she", "is", "was", "the", "a", "s", "tell", "me", "about", "please", "info", "information", "card"}
 
 	moderatorWords = []string{"moderated", "moderator", "moderators", "moderate", "chaired", "chair", "chairs", "led", "lead", "facilitated", "ran", "hosted"}
@@ -322,6 +322,12 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 	}
 	for _, a := range askFor {
 		if containsSeq(words, a) {
+			return true
+		}
+	}
+	for i, w := range words {
+		// "the panellist from the anti-trafficking alliance", "the guy from ICS"
+		if (slices.Contains(askWhich, w) || slices.Contains(casual, w)) && i+1 < len(words) && words[i+1] == "from" && len(people) > 0 {
 			return true
 		}
 	}
@@ -362,6 +368,23 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 		moderator := slices.ContainsFunc(words, func(w string) bool { return slices.Contains(moderatorWords, w) })
 		for _, s := range segments {
 			found = append(found, segmentPeople(s, moderator)...)
+		}
+		if len(found) > 1 {
+			// "Which first-panel speaker works on organized crime?": those
+			// of the segment whose position matches the rest, if any do.
+			hits, err := e.x.People(ctx, index.Query{Text: q, Segments: segments, Limit: len(e.h.People)})
+			if err != nil {
+				return nil, fmt.Errorf("answer: %w", err)
+			}
+			var matched []*content.Person
+			for _, h := range hits {
+				if slices.Contains(found, h.Person) && (len(matched) == 0 || h.Score >= hits[0].Score*minRelative*2) {
+					matched = append(matched, h.Person)
+				}
+			}
+			if len(matched) > 0 && len(matched) < len(found) {
+				found = matched
+			}
 		}
 		if len(found) > 0 {
 			return e.cards(found), nil

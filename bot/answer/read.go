@@ -146,7 +146,7 @@ var casual = []string{"yo", "pls", "plz", "please", "abt", "bout", "thing", "thi
 	"tell", "show", "explain", "describe", "let", "know", "wondering", "curious", "get", "got", "bot",
 	"hearingbot", "say", "said", "says", "talk", "talked", "discuss", "discussed", "discussion", "session",
 	"segment", "anywhere", "somewhere", "everywhere", "ever", "else", "again", "exactly", "specifically",
-	"basically", "according", "guy", "guys", "woman", "man", "lady", "gentleman", "person", "folks", "wat", "wut", "wot", "whta", "waht", "regarding", "concerning"}
+	"basically", "according", "lots", "lot", "plenty", "bunch", "loads", "tons", "kind", "kinds", "sort", "sorts", "guy", "guys", "woman", "man", "lady", "gentleman", "person", "folks", "wat", "wut", "wot", "whta", "waht", "regarding", "concerning"}
 
 // common are short English words that are never typos of the hearing's.
 var common = []string{"what", "which", "when", "where", "there", "their", "them", "they", "then", "than",
