@@ -372,7 +372,8 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 		if len(found) > 1 {
 			// "Which first-panel speaker works on organized crime?": those
 			// of the segment whose position matches the rest, if any do.
-			hits, err := e.x.People(ctx, index.Query{Text: q, Segments: segments, Limit: len(e.h.People)})
+			_, rest := e.segments(words) // "Asia" named the segment: it picks no one in it
+			hits, err := e.x.People(ctx, index.Query{Text: strings.Join(rest, " "), Limit: len(e.h.People)})
 			if err != nil {
 				return nil, fmt.Errorf("answer: %w", err)
 			}
