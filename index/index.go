@@ -45,6 +45,18 @@ type Index struct {
 	// fieldTerms holds, for each index and text field, the terms some
 	// document has there: a query for a term no document has is not sent.
 	fieldTerms map[bleve.Index]map[string]map[string]bool
+	// sentences holds each sentence's analysed words, so that what a hit
+	// matched is known without asking Bleve for term locations, which
+	// cost more than the search; byID finds a sentence by document id.
+	sentences []analysedSentence
+	byID      map[string]int
+}
+
+// analysedSentence is a sentence's index terms with their places in its
+// text, the set of those terms, and that set with its context field's terms.
+type analysedSentence struct {
+	words     analysis.TokenStream
+	text, all map[string]bool
 }
 
 // Build indexes the hearing's sentences and people in memory. It costs a few
@@ -113,6 +125,7 @@ func newIndex(h *content.Hearing, text map[string]float64, keywords []string) (b
 // never merges segments, and each batch adds one.
 func (x *Index) fill() error {
 	x.fieldTerms = map[bleve.Index]map[string]map[string]bool{x.passages: {}, x.people: {}}
+	x.byID = map[string]int{}
 	record := func(idx bleve.Index, doc map[string]interface{}) {
 		for field, v := range doc {
 			text, ok := v.(string)
@@ -142,6 +155,15 @@ func (x *Index) fill() error {
 			fieldSegment: s.Segment.ID,
 		}
 		record(x.passages, doc)
+		as := analysedSentence{words: x.terms.Analyze([]byte(s.Text)), text: map[string]bool{}, all: map[string]bool{}}
+		for _, w := range as.words {
+			as.text[string(w.Term)], as.all[string(w.Term)] = true, true
+		}
+		for _, term := range x.Terms(doc[fieldContext].(string)) {
+			as.all[term] = true
+		}
+		x.sentences = append(x.sentences, as)
+		x.byID[sentenceID(s)] = s.Index
 		if err := b.Index(sentenceID(s), doc); err != nil {
 			return err
 		}
@@ -320,21 +342,22 @@ func (x *Index) Passages(ctx context.Context, q Query) ([]Hit, error) {
 	for _, s := range q.Segments {
 		extra = append(extra, termQuery(fieldSegment, s.ID, boostSegment))
 	}
-	res, err := x.search(ctx, x.passages, topics, fields, extra, q.Limit)
+	res, err := x.search(ctx, x.passages, topics, fields, extra, q.Limit, false)
 	if err != nil {
 		return nil, err
 	}
 	hits := make([]Hit, 0, len(res.Hits))
 	for _, dm := range res.Hits {
-		var idx int
-		if _, err := fmt.Sscanf(dm.ID, "s%d", &idx); err != nil || idx >= len(x.h.Sentences) {
+		idx, ok := x.byID[dm.ID]
+		if !ok {
 			return nil, fmt.Errorf("index: unknown document %q", dm.ID)
 		}
+		as := x.sentences[idx]
 		hits = append(hits, Hit{
 			Sentence: x.h.Sentences[idx],
 			Score:    dm.Score,
-			Coverage: coverage(topics, dm.Locations, fieldContext),
-			Spans:    spans(dm.Locations[fieldText]),
+			Coverage: coverage(topics, as.text, as.all),
+			Spans:    as.spans(topics),
 		})
 	}
 	return hits, nil
@@ -348,7 +371,7 @@ func (x *Index) People(ctx context.Context, q Query) ([]Hit, error) {
 	for _, s := range q.Segments {
 		extra = append(extra, termQuery(fieldSegment, s.ID, boostSegment))
 	}
-	res, err := x.search(ctx, x.people, topics, fields, extra, q.Limit)
+	res, err := x.search(ctx, x.people, topics, fields, extra, q.Limit, true)
 	if err != nil {
 		return nil, err
 	}
@@ -358,12 +381,13 @@ func (x *Index) People(ctx context.Context, q Query) ([]Hit, error) {
 		if p == nil {
 			return nil, fmt.Errorf("index: unknown document %q", dm.ID)
 		}
-		hits = append(hits, Hit{Person: p, Score: dm.Score, Coverage: coverage(topics, dm.Locations, fieldContext)})
+		strong, all := located(dm.Locations, fieldContext)
+		hits = append(hits, Hit{Person: p, Score: dm.Score, Coverage: coverage(topics, strong, all)})
 	}
 	return hits, nil
 }
 
-func (x *Index) search(ctx context.Context, idx bleve.Index, topics []Topic, fields map[string]float64, extra []query.Query, limit int) (*bleve.SearchResult, error) {
+func (x *Index) search(ctx context.Context, idx bleve.Index, topics []Topic, fields map[string]float64, extra []query.Query, limit int, locations bool) (*bleve.SearchResult, error) {
 	var should []query.Query
 	for _, t := range topics {
 		for field, boost := range fields {
@@ -378,7 +402,7 @@ func (x *Index) search(ctx context.Context, idx bleve.Index, topics []Topic, fie
 		limit = defaultLimit
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(should...), limit, 0, false)
-	req.IncludeLocations = true
+	req.IncludeLocations = locations
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -394,15 +418,42 @@ func termQuery(field, term string, boost float64) query.Query {
 	return q
 }
 
-// spans turns a field's term locations into sorted, merged byte ranges.
-func spans(terms search.TermLocationMap) []Span {
+// spans are the places of the sentence's words that belong to a topic or
+// an equivalent that matched whole: what a hit shows in bold.
+func (as analysedSentence) spans(topics []Topic) []Span {
+	var bold [][]string
+	for _, t := range topics {
+		if allIn(t.Terms, as.text) {
+			bold = append(bold, t.Terms)
+		}
+		for _, e := range t.Equivalents {
+			if allIn(e.Terms, as.text) {
+				bold = append(bold, e.Terms)
+			}
+		}
+	}
 	var out []Span
-	for _, locs := range terms {
-		for _, l := range locs {
-			out = append(out, Span{int(l.Start), int(l.End)})
+	for _, w := range as.words {
+		if slices.ContainsFunc(bold, func(terms []string) bool { return slices.Contains(terms, string(w.Term)) }) {
+			out = append(out, Span{w.Start, w.End})
 		}
 	}
 	return Merge(out)
+}
+
+// located returns the terms a hit matched, from its term locations: those
+// in fields other than weak, and all of them.
+func located(locs search.FieldTermLocationMap, weak string) (strong, all map[string]bool) {
+	strong, all = map[string]bool{}, map[string]bool{}
+	for field, terms := range locs {
+		for term := range terms {
+			all[term] = true
+			if field != weak {
+				strong[term] = true
+			}
+		}
+	}
+	return strong, all
 }
 
 // Merge sorts spans and merges those that overlap or touch. It may reorder

@@ -7,7 +7,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"hearingbot/content"
@@ -390,18 +389,9 @@ func phraseQuery(field, text string, boost float64) query.Query {
 // outrank bridged ones), and half that when matched only in the weak field.
 // Weighing by rarity keeps a word on every line ("migrants") from passing
 // for an answer to a question about something rarer.
-func coverage(topics []Topic, locs search.FieldTermLocationMap, weak string) float64 {
+func coverage(topics []Topic, strong, all map[string]bool) float64 {
 	if len(topics) == 0 {
 		return 0
-	}
-	strong, all := map[string]bool{}, map[string]bool{}
-	for field, terms := range locs {
-		for term := range terms {
-			all[term] = true
-			if field != weak {
-				strong[term] = true
-			}
-		}
 	}
 	var sum, total float64
 	for _, t := range topics {
@@ -416,6 +406,16 @@ func coverage(topics []Topic, locs search.FieldTermLocationMap, weak string) flo
 	return sum / total
 }
 
+// allIn reports whether terms is not empty and all its terms are in set.
+func allIn(terms []string, set map[string]bool) bool {
+	for _, term := range terms {
+		if !set[term] {
+			return false
+		}
+	}
+	return len(terms) > 0
+}
+
 // bridgeCredit is what a bridged equivalent adds to its weight as coverage:
 // a synonym covers a topic three quarters, a broader word a little over half.
 const bridgeCredit = 0.3
@@ -423,20 +423,12 @@ const bridgeCredit = 0.3
 // credit is how well matched covers the topic: 1 for its own terms or a
 // vocabulary equivalent's, less for a bridged equivalent's, 0 for none.
 func (t Topic) credit(matched map[string]bool) float64 {
-	all := func(terms []string) bool {
-		for _, term := range terms {
-			if !matched[term] {
-				return false
-			}
-		}
-		return len(terms) > 0
-	}
-	if all(t.Terms) {
+	if allIn(t.Terms, matched) {
 		return 1
 	}
 	best := 0.0
 	for _, e := range t.Equivalents {
-		if all(e.Terms) {
+		if allIn(e.Terms, matched) {
 			c := 1.0
 			if e.Bridged {
 				c = e.Weight + bridgeCredit

@@ -341,7 +341,7 @@ func (e *Engine) read(words []string, named bool) reading {
 		if slices.Contains(casual, w) {
 			continue
 		}
-		if !slices.Contains(e.h.Vocabulary.Ignore, w) && len(e.x.Terms(w)) > 0 {
+		if len(w) > 3 && !slices.Contains(e.h.Vocabulary.Ignore, w) && !slices.Contains(common, w) {
 			subject = false // "ask participants to provide": participants are the topic
 		}
 		topic = append(topic, w)
@@ -414,8 +414,13 @@ func baseForms(w string) []string {
 // acronyms keeps upper-case acronyms that are also English stop words from
 // being read as such: "the US" is not "us".
 func acronyms(q string) string {
-	q = usAcronym.ReplaceAllString(q, "USA")
-	return whoAcronym.ReplaceAllString(q, "${1}World Health Organization")
+	if strings.Contains(q, "U") {
+		q = usAcronym.ReplaceAllString(q, "USA")
+	}
+	if strings.Contains(q, "WHO") {
+		q = whoAcronym.ReplaceAllString(q, "${1}World Health Organization")
+	}
+	return q
 }
 
 var (

@@ -170,12 +170,13 @@ func possessive(words []string) []string {
 // neither the hearing's nor a known English word of the vocabulary or the
 // bridge becomes the hearing word closest to it, if one is close enough.
 type corrector struct {
-	known    map[string]bool  // words that need no correction
-	byLength map[int][]string // the hearing's words, by length in runes
+	known map[string]bool // words that need no correction
+	// byStart holds the hearing's words by first letter and length in runes.
+	byStart map[rune]map[int][]string
 }
 
 func newCorrector(h *content.Hearing) *corrector {
-	c := &corrector{known: map[string]bool{}, byLength: map[int][]string{}}
+	c := &corrector{known: map[string]bool{}, byStart: map[rune]map[int][]string{}}
 	hearing := map[string]bool{}
 	addHearing := func(texts ...string) {
 		for _, t := range texts {
@@ -201,12 +202,17 @@ func newCorrector(h *content.Hearing) *corrector {
 	}
 	for w := range hearing {
 		c.known[w] = true
-		if n := len([]rune(w)); n >= 4 {
-			c.byLength[n] = append(c.byLength[n], w)
+		if r := []rune(w); len(r) >= 4 {
+			if c.byStart[r[0]] == nil {
+				c.byStart[r[0]] = map[int][]string{}
+			}
+			c.byStart[r[0]][len(r)] = append(c.byStart[r[0]][len(r)], w)
 		}
 	}
-	for _, ws := range c.byLength {
-		slices.Sort(ws) // the same correction every time
+	for _, byLength := range c.byStart {
+		for _, ws := range byLength {
+			slices.Sort(ws) // the same correction every time
+		}
 	}
 	addKnown := func(texts ...string) {
 		for _, t := range texts {
@@ -261,8 +267,8 @@ func (c *corrector) correct(words []string) []string {
 		best, bestD := "", limit+1
 		first := []rune(w)[0]
 		for m := n - limit; m <= n+limit; m++ {
-			for _, cand := range c.byLength[m] {
-				if []rune(cand)[0] != first || n <= 5 && !sameLetters(w, cand) && !dropped(w, cand) {
+			for _, cand := range c.byStart[first][m] {
+				if n <= 5 && !sameLetters(w, cand) && !dropped(w, cand) {
 					continue
 				}
 				if d := editDistance(w, cand, bestD); d < bestD {
