@@ -47,6 +47,9 @@ type Response struct {
 	Missing []string
 	// Figure is true when Missing is a figure the question asks for.
 	Figure bool
+	// Absent is true when Missing is a panel or hearing the question names by
+	// a number the summary does not have ("the fourth panel").
+	Absent bool
 	// NotCredited are the people a question asks about when no passage on
 	// its topic is theirs or names them.
 	NotCredited []*content.Person
@@ -68,6 +71,8 @@ func (r Response) Hedge() string {
 	switch {
 	case r.Figure:
 		return "The summary gives no figures for that (" + r.Missing[0] + ")."
+	case r.Absent:
+		return "The summary has no " + r.Missing[0] + "."
 	case len(r.NotCredited) > 0:
 		names := make([]string, len(r.NotCredited))
 		for i, p := range r.NotCredited {
@@ -173,12 +178,29 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	people, rest := e.mentions(words)
 	people = leaders(words, people)
 	segments, _ := e.segments(words)
+	if len(segments) == 0 && len(people) > 0 && slices.ContainsFunc(words, func(w string) bool { return w == "panel" || w == "panels" }) &&
+		!slices.ContainsFunc(people, func(p *content.Person) bool { return len(e.Card(p).Statements) > 0 }) {
+		// "the ILO panel": the panel its moderator's organisation names,
+		// not what the moderator said (the summary credits them with nothing).
+		for _, p := range people {
+			for _, r := range p.Roles {
+				if !slices.Contains(segments, r.Segment) {
+					segments = append(segments, r.Segment)
+				}
+			}
+		}
+		people = nil
+	}
 	// The words that named people or a segment have done their work:
 	// searching them too would favour sentences that repeat "the first
 	// panel". So have the words that say who spoke, or that ask for a recap.
 	_, topical := e.segments(rest)
 	rd := e.read(topical, len(people) > 0 || len(segments) > 0)
 	r := Response{Question: q}
+	if a := e.absent(words); a != "" {
+		r.Missing, r.Absent, r.Suggestions = []string{a}, true, e.Suggestions() // "What was said in the fourth panel?"
+		return r, nil
+	}
 
 	var hits []index.Hit // the passage search, run once and only when needed
 	searched := false
@@ -264,6 +286,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	// say so, and offer what comes closest to the rest as related. Lighter
 	// ones may be the asker's idiom ("bring to the table"): a hit must cover
 	// enough of the question's weight to answer anyway.
+	missing = asWritten(q, missing)
 	if len(missing) > 0 && (2*missingWeight >= weight || capitalised(acronyms(q), missing)) {
 		r.Missing = missing
 		r.Related = e.pick(hits, minCoverage/2*(1-missingWeight/weight), credited)
@@ -283,11 +306,15 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 		r.NotCredited, r.Related, r.Suggestions = people, excerpts, e.Suggestions()
 		return r, nil
 	}
-	if figure := asksFigure(words); figure != "" && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return givesFigure(figure, x.Text) }) {
-		// "How many people attended?": the summary gives no figure.
-		r.Missing, r.Figure, r.Related = []string{figure}, true, excerpts
-		r.Suggestions = e.Suggestions()
-		return r, nil
+	if figure := asksFigure(words); figure != "" {
+		// "How many people attended?": only a passage with a figure answers.
+		withFigure := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool { return !givesFigure(figure, x.Text) })
+		if len(withFigure) == 0 {
+			r.Missing, r.Figure, r.Related = []string{figure}, true, excerpts
+			r.Suggestions = e.Suggestions()
+			return r, nil
+		}
+		excerpts = withFigure
 	}
 	r.Excerpts = excerpts
 	if len(excerpts) == 0 {
@@ -352,12 +379,15 @@ func (e *Engine) read(words []string, named bool) reading {
 }
 
 // about reports whether an excerpt is about any of the people: it credits
-// them or names them.
+// them, or names them other than to introduce them.
 func (e *Engine) about(x Excerpt, people []*content.Person) bool {
 	if slices.ContainsFunc(people, func(p *content.Person) bool {
 		return slices.ContainsFunc(x.Sentences, func(s *content.Sentence) bool { return s.Credits(p) })
 	}) {
 		return true
+	}
+	if x.Kind == content.Introduction {
+		return false // naming a moderator is not saying what they argued
 	}
 	named, _ := e.mentions(fold(x.Text))
 	return slices.ContainsFunc(people, func(p *content.Person) bool { return slices.Contains(named, p) })
@@ -427,6 +457,28 @@ var (
 	usAcronym  = regexp.MustCompile(`\bU\.?S\.?\b`)
 	whoAcronym = regexp.MustCompile(`(\S.*?\b)WHO\b`) // not the first word: "WHO moderated ...?" is a shout
 )
+
+// asWritten returns the words as the question wrote them: the search reads
+// "germany", the reply says "Germany".
+func asWritten(q string, words []string) []string {
+	written := map[string]string{}
+	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if f := index.Fold(w); written[f] == "" {
+			written[f] = w
+		}
+	}
+	out := make([]string, len(words))
+	for i, w := range words {
+		parts := strings.Fields(w)
+		for j, p := range parts {
+			if o, ok := written[p]; ok {
+				parts[j] = o
+			}
+		}
+		out[i] = strings.Join(parts, " ")
+	}
+	return out
+}
 
 // capitalised reports whether one of the missing words is written as a name in the
 // question (a capital letter not at its start): "Germany", "Bali Process".

@@ -146,7 +146,9 @@ func hasPrefix(words, prefix []string) bool {
 var (
 	ordinals = map[string]int{"first": 1, "1st": 1, "one": 1, "1": 1, "i": 1,
 		"second": 2, "2nd": 2, "two": 2, "2": 2, "ii": 2,
-		"third": 3, "3rd": 3, "three": 3, "3": 3, "iii": 3}
+		"third": 3, "3rd": 3, "three": 3, "3": 3, "iii": 3,
+		"fourth": 4, "4th": 4, "four": 4, "4": 4, "iv": 4, "fifth": 5, "5th": 5, "five": 5, "5": 5,
+		"sixth": 6, "6th": 6, "six": 6, "6": 6}
 	// words that refer to a panel without its number
 	panelWords = []string{"panel", "panels", "panellists", "panelists", "panellist", "panelist"}
 	// words that refer to a segment by its kind
@@ -246,6 +248,34 @@ func (e *Engine) panelNamed(words []string, i int) (*content.Segment, int, int) 
 	}
 	p := e.panelByTopic(strings.Join(words[from:to], " "))
 	return p, from, to
+}
+
+// absent returns the words that name, by its number, a panel or a hearing
+// the summary does not have ("the fourth panel", "the first hearing": this
+// was the second), or "".
+func (e *Engine) absent(words []string) string {
+	hearing := 0
+	if t := fold(e.h.Title); len(t) > 0 {
+		hearing = ordinals[t[0]]
+	}
+	for i := 0; i+1 < len(words); i++ {
+		n, next := ordinals[words[i]], words[i+1]
+		if n == 0 || words[i] == "i" || words[i] == "one" {
+			continue // "I", "one of the panels"
+		}
+		if (next == "panel" || next == "panels") && e.h.Panel(n) == nil {
+			return words[i] + " panel"
+		}
+		if hearing > 0 && n != hearing && slices.Contains(words[i+1:min(i+4, len(words))], "hearing") {
+			return words[i] + " hearing"
+		}
+	}
+	for i := 0; i+1 < len(words); i++ { // "panel 4"
+		if words[i] == "panel" && ordinals[words[i+1]] > 0 && e.h.Panel(ordinals[words[i+1]]) == nil {
+			return "panel " + words[i+1]
+		}
+	}
+	return ""
 }
 
 func (e *Engine) lastPanel() *content.Segment {

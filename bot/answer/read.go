@@ -82,11 +82,20 @@ var figureWords = [][]string{{"how", "many"}, {"how", "much"}, {"number", "of"},
 	{"how", "large"}, {"how", "long"}, {"how", "old"}, {"what", "size"}, {"what", "amount"},
 	{"what", "time"}, {"which", "time"}, {"what", "hour"}, {"how", "late"}, {"how", "early"}}
 
+// figureNouns name a figure: "what is the budget", "the cost of".
+var figureNouns = []string{"budget", "budgets", "cost", "costs", "price", "funding", "percentage", "proportion",
+	"statistics", "stats", "figures", "numbers", "total", "headcount", "attendance", "turnout"}
+
 // asksFigure returns the words asking for a number, or "".
 func asksFigure(words []string) string {
 	for _, f := range figureWords {
 		if containsSeq(words, f) {
 			return strings.Join(f, " ")
+		}
+	}
+	for _, w := range words {
+		if slices.Contains(figureNouns, w) {
+			return w
 		}
 	}
 	return ""
@@ -95,7 +104,7 @@ func asksFigure(words []string) string {
 // numberWords are numbers as words.
 var numberWords = []string{"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
 	"twelve", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands",
-	"million", "millions", "billion", "dozen", "dozens", "percent", "half", "majority", "most"}
+	"million", "millions", "billion", "dozen", "dozens", "percent", "half", "majority"}
 
 // clockTime is a time of day: "10 a.m.", "3pm", "15:00".
 var clockTime = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d|\s?(a\.?m\.?|p\.?m\.?)|\s?o'clock)`)
@@ -111,8 +120,9 @@ func givesFigure(asked, text string) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/'
 	})
 	for i, w := range words {
-		if slices.Contains(numberWords, w) {
-			return true
+		if slices.Contains(numberWords, w) && !(i > 0 && words[i-1] == "the" && i+1 < len(words) && slices.Contains(common, words[i+1])) &&
+			!(i+1 < len(words) && slices.Contains([]string{"needed", "are", "were", "is", "was", "of"}, words[i+1])) {
+			return true // not "the two needed to be separate"
 		}
 		if w == "" || !unicode.IsDigit(rune(w[0])) || strings.ContainsRune(w, '/') {
 			continue

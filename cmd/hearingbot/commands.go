@@ -263,8 +263,8 @@ func check(args []string, s Streams) error {
 		return err
 	}
 	x.Close()
-	fmt.Fprintf(s.Out, "%s: ok: %d segments, %d sentences, %d people, %d vocabulary groups; indexed in %s\n",
-		where, len(h.Segments), len(h.Sentences), len(h.People), len(h.Vocabulary.Synonyms), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(s.Out, "%s: ok: %d segments, %d sentences, %d people, %d vocabulary groups, %d bridge links, %d generic words; indexed in %s\n",
+		where, len(h.Segments), len(h.Sentences), len(h.People), len(h.Vocabulary.Synonyms), len(h.Bridge), len(h.Generic), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

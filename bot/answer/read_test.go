@@ -1,0 +1,136 @@
+package answer
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"hearingbot/content"
+)
+
+// TestUnderstanding holds the engine to what issue 10 asked of it, one
+// mechanism a case: each question is worded the way people ask.
+func TestUnderstanding(t *testing.T) {
+	e := engine(t)
+	first := func(r Response) string {
+		if len(r.Excerpts) == 0 {
+			return ""
+		}
+		return r.Excerpts[0].Text
+	}
+	for _, tc := range []struct {
+		q     string
+		check func(Response) string // "" when right, else what is wrong
+	}{
+		// the WordNet bridge, and phrasal verbs with their object inside
+		{"What was the view on locking migrants up?", holds("Return and detention policies")},
+		{"were people detained?", holds("Return and detention policies")},
+		// organisations and roles in everyday words
+		{"Who spoke for the employers' federation?", cards("Jochem de Boer")},
+		{"What did the Swiss ambassador stress in the closing?", credits("Jürg Lauber")},
+		{"what did the head of the UN migration agency say about human rights?", credits("William Lacy Swing")},
+		// recaps, with how many more there are
+		{"yo what was panel 3 about", func(r Response) string {
+			if len(r.Excerpts) != MaxExcerpts || r.More == 0 {
+				return "want three excerpts and more to come"
+			}
+			return ""
+		}},
+		{"what happened at the closing", holds("co-facilitators")},
+		{"what came out of the Americas discussion?", holds("policies are often designed to restrict migration")},
+		// speaker-group words narrow and are never the topic
+		{"What did the panellists say about firewalls?", missing("firewalls")},
+		{"What did participants say about the shipping industry?", func(r Response) string {
+			if len(r.Excerpts) == 0 || !r.Excerpts[0].Participants {
+				return "first excerpt not credited to participants: " + first(r)
+			}
+			return ""
+		}},
+		// honest partial answers: missing words, figures, people, panels
+		{"What was said about remittances that migrants send home?", missing("remittances")},
+		{"Did Germany make a statement at the hearing?", missing("Germany")},
+		{"How many people attended?", func(r Response) string {
+			if !r.Abstained() || !r.Figure {
+				return "want no answer for lack of a figure"
+			}
+			return ""
+		}},
+		{"What nationality is Louise Arbour?", func(r Response) string {
+			if !r.Abstained() || len(r.NotCredited) != 1 {
+				return "want no answer, nothing of hers answering"
+			}
+			return ""
+		}},
+		{"what was discussed in the fourth panel", missing("fourth panel")},
+		// typos and casual wording
+		{"What did Louis Arbor say about civil socety?", credits("Louise Arbour")},
+		{"decent work stuff pls", holds("decent work")},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			if msg := tc.check(ask(t, e, tc.q)); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+func holds(phrase string) func(Response) string {
+	return func(r Response) string {
+		if !slices.ContainsFunc(r.Excerpts, func(x Excerpt) bool { return strings.Contains(x.Text, phrase) }) {
+			return "no excerpt holds " + phrase
+		}
+		return ""
+	}
+}
+
+func credits(name string) func(Response) string {
+	return func(r Response) string {
+		if len(r.Excerpts) == 0 || !slices.ContainsFunc(r.Excerpts[0].Speakers, func(p *content.Person) bool { return p.Name == name }) {
+			return "first excerpt not credited to " + name
+		}
+		return ""
+	}
+}
+
+func cards(names ...string) func(Response) string {
+	return func(r Response) string {
+		return cmp.Diff(names, cardNames(r))
+	}
+}
+
+func missing(words ...string) func(Response) string {
+	return func(r Response) string {
+		if !r.Abstained() {
+			return "answered; want an abstention naming " + strings.Join(words, ", ")
+		}
+		if diff := cmp.Diff(words, r.Missing); diff != "" {
+			return "missing (-want +got):\n" + diff
+		}
+		if r.Hedge() == "" {
+			return "no hedge line"
+		}
+		return ""
+	}
+}
+
+func TestCorrector(t *testing.T) {
+	c := newCorrector(engine(t).h)
+	got := c.correct([]string{"lajcek", "remraks", "mechanisims", "kahn", "joke", "letting", "password", "wich"})
+	want := []string{"lajcak", "remarks", "mechanisms", "khan", "joke", "letting", "password", "which"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("corrections (-want +got):\n%s", diff)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{{"help", "hlep", 1}, {"kitten", "sitting", 3}, {"", "abc", 3}, {"Lajčák", "Lajcak", 2}, {"same", "same", 0}} {
+		if got := EditDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
