@@ -18,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -50,12 +51,13 @@ type Index struct {
 	// cost more than the search; byID finds a sentence by document id.
 	sentences []analysedSentence
 	byID      map[string]int
+	stopWords analysis.TokenMap // the indexing analyzer's stop words
 }
 
 // analysedSentence is a sentence's index terms with their places in its
 // text, the set of those terms, and that set with its context field's terms.
 type analysedSentence struct {
-	words     analysis.TokenStream
+	places    map[string][]Span // each term's places in the text
 	text, all map[string]bool
 }
 
@@ -81,6 +83,11 @@ func Build(h *content.Hearing) (*Index, error) {
 	if x.terms == nil || x.words == nil {
 		x.Close()
 		return nil, fmt.Errorf("index: build: analyzers not registered")
+	}
+	x.stopWords = analysis.NewTokenMap()
+	if err := x.stopWords.LoadBytes(en.EnglishStopWords); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("index: build: %w", err)
 	}
 	x.vocab = x.newVocabulary(h.Vocabulary, h.Bridge, x.knownTerms())
 	if err := x.fill(); err != nil {
@@ -155,9 +162,11 @@ func (x *Index) fill() error {
 			fieldSegment: s.Segment.ID,
 		}
 		record(x.passages, doc)
-		as := analysedSentence{words: x.terms.Analyze([]byte(s.Text)), text: map[string]bool{}, all: map[string]bool{}}
-		for _, w := range as.words {
-			as.text[string(w.Term)], as.all[string(w.Term)] = true, true
+		as := analysedSentence{places: map[string][]Span{}, text: map[string]bool{}, all: map[string]bool{}}
+		for _, w := range x.terms.Analyze([]byte(s.Text)) {
+			term := string(w.Term)
+			as.places[term] = append(as.places[term], Span{w.Start, w.End})
+			as.text[term], as.all[term] = true, true
 		}
 		for _, term := range x.Terms(doc[fieldContext].(string)) {
 			as.all[term] = true
@@ -421,21 +430,18 @@ func termQuery(field, term string, boost float64) query.Query {
 // spans are the places of the sentence's words that belong to a topic or
 // an equivalent that matched whole: what a hit shows in bold.
 func (as analysedSentence) spans(topics []Topic) []Span {
-	var bold [][]string
-	for _, t := range topics {
-		if allIn(t.Terms, as.text) {
-			bold = append(bold, t.Terms)
-		}
-		for _, e := range t.Equivalents {
-			if allIn(e.Terms, as.text) {
-				bold = append(bold, e.Terms)
+	var out []Span
+	add := func(terms []string) {
+		if allIn(terms, as.text) {
+			for _, t := range terms {
+				out = append(out, as.places[t]...)
 			}
 		}
 	}
-	var out []Span
-	for _, w := range as.words {
-		if slices.ContainsFunc(bold, func(terms []string) bool { return slices.Contains(terms, string(w.Term)) }) {
-			out = append(out, Span{w.Start, w.End})
+	for _, t := range topics {
+		add(t.Terms)
+		for _, e := range t.Equivalents {
+			add(e.Terms)
 		}
 	}
 	return Merge(out)

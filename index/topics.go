@@ -254,8 +254,11 @@ func (x *Index) analyze(a analysis.Analyzer, text string) []string {
 func (x *Index) Topics(question string) []Topic {
 	words := x.words.Analyze([]byte(question))
 	kept := map[int]bool{} // start offsets of words that are not stop words
-	for _, t := range x.terms.Analyze([]byte(question)) {
-		kept[t.Start] = true
+	for _, t := range words {
+		w := strings.TrimSuffix(strings.TrimSuffix(Fold(question[t.Start:t.End]), "'s"), "’s")
+		if !x.stopWords[w] {
+			kept[t.Start] = true
+		}
 	}
 	var topics []Topic
 	seen := map[string]bool{}

@@ -124,22 +124,29 @@ func (c Card) StatementsLine() string {
 type Engine struct {
 	h     *content.Hearing
 	x     *index.Index
-	names []name
-	// Prepared once, not per question: each segment's aliases as folded
-	// words, and each panel title's index terms.
-	aliases    map[*content.Segment][][]string
-	panelTerms map[*content.Segment][]string
-	corrector  *corrector
+	names map[string][]name // by first word
+	// Prepared once, not per question: each segment alias as folded words,
+	// under its first word; each panel title's index terms.
+	aliasesByFirst map[string][]segmentAlias
+	panelTerms     map[*content.Segment][]string
+	corrector      *corrector
+	hearingNth     int // the hearing's number, from its title ("Second ..."), or 0
+}
+
+// segmentAlias is another name of a segment, as folded words.
+type segmentAlias struct {
+	segment *content.Segment
+	words   []string
 }
 
 // New returns an Engine over the hearing and its index.
 func New(h *content.Hearing, x *index.Index) *Engine {
-	e := &Engine{h: h, x: x, names: names(h), corrector: newCorrector(h),
-		aliases: map[*content.Segment][][]string{}, panelTerms: map[*content.Segment][]string{}}
+	e := &Engine{h: h, x: x, names: names(h), corrector: newCorrector(h), hearingNth: hearingNumber(h.Title),
+		aliasesByFirst: map[string][]segmentAlias{}, panelTerms: map[*content.Segment][]string{}}
 	for _, s := range h.Segments {
 		for _, a := range s.Aliases {
 			if f := fold(a); len(f) > 0 {
-				e.aliases[s] = append(e.aliases[s], f)
+				e.aliasesByFirst[f[0]] = append(e.aliasesByFirst[f[0]], segmentAlias{s, f})
 			}
 		}
 		if s.Kind == "panel" {
@@ -286,7 +293,9 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	// say so, and offer what comes closest to the rest as related. Lighter
 	// ones may be the asker's idiom ("bring to the table"): a hit must cover
 	// enough of the question's weight to answer anyway.
-	missing = asWritten(q, missing)
+	if len(missing) > 0 {
+		missing = asWritten(q, missing)
+	}
 	if len(missing) > 0 && (2*missingWeight >= weight || capitalised(acronyms(q), missing)) {
 		r.Missing = missing
 		r.Related = e.pick(hits, minCoverage/2*(1-missingWeight/weight), credited)
@@ -502,7 +511,7 @@ func (e *Engine) ranked(ctx context.Context, rd reading, people []*content.Perso
 	if strings.TrimSpace(rd.topic) == "" {
 		return nil, nil
 	}
-	hits, err := e.x.Passages(ctx, index.Query{Text: rd.topic, Topics: rd.topics, Credit: people, Segments: segments, Limit: 12})
+	hits, err := e.x.Passages(ctx, index.Query{Text: rd.topic, Topics: rd.topics, Credit: people, Segments: segments, Limit: 8})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}

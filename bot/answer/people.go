@@ -25,9 +25,9 @@ type name struct {
 	people []*content.Person
 }
 
-// names lists every form of every person's name and organisation, longest
-// first, so that "Gómez Camacho" wins over "Camacho".
-func names(h *content.Hearing) []name {
+// names lists every form of every person's name and organisation under its
+// first word, longest first, so that "Gómez Camacho" wins over "Gómez".
+func names(h *content.Hearing) map[string][]name {
 	byForm := map[string]*name{}
 	var order []string
 	add := func(form string, p *content.Person) {
@@ -65,12 +65,15 @@ func names(h *content.Hearing) []name {
 			}
 		}
 	}
-	out := make([]name, len(order))
-	for i, key := range order {
-		out[i] = *byForm[key]
+	byFirst := map[string][]name{}
+	for _, key := range order {
+		n := *byForm[key]
+		byFirst[n.words[0]] = append(byFirst[n.words[0]], n)
 	}
-	slices.SortStableFunc(out, func(a, b name) int { return len(b.words) - len(a.words) })
-	return out
+	for _, list := range byFirst {
+		slices.SortStableFunc(list, func(a, b name) int { return len(b.words) - len(a.words) })
+	}
+	return byFirst
 }
 
 // nameFiller are the small words that names and descriptions are matched
@@ -89,7 +92,7 @@ func (e *Engine) mentions(words []string) (people []*content.Person, rest []stri
 	used := make([]bool, len(words))
 	for k := 0; k < len(kept); {
 		n := 0
-		for _, nm := range e.names {
+		for _, nm := range e.names[words[kept[k]]] {
 			if k+len(nm.words) <= len(kept) && slices.EqualFunc(nm.words, kept[k:k+len(nm.words)], func(w string, i int) bool { return words[i] == w }) {
 				for _, p := range nm.people {
 					if !slices.Contains(people, p) {
@@ -198,11 +201,14 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 			}
 		}
 	}
+	floor := make([]bool, len(words)) // "interactive", "Q&A", "the floor"
+	for i, w := range words {
+		floor[i] = w == "interactive" || slices.ContainsFunc(floorWords, func(f []string) bool { return hasPrefix(words[i:], f) })
+	}
 	for _, s := range e.h.Segments {
 		for i, w := range words {
-			floor := w == "interactive" || slices.ContainsFunc(floorWords, func(f []string) bool { return hasPrefix(words[i:], f) })
 			switch {
-			case s.Kind == "interactive" && floor && (panel == nil || s.Parent == panel):
+			case s.Kind == "interactive" && floor[i] && (panel == nil || s.Parent == panel):
 				add(s)
 				use(i, i+1)
 			case slices.Contains(kindWords[s.Kind], w):
@@ -210,12 +216,12 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 				use(i, i+1)
 			}
 		}
-		for _, f := range e.aliases[s] {
-			for i := range words {
-				if hasPrefix(words[i:], f) {
-					add(s)
-					use(i, i+len(f))
-				}
+	}
+	for i, w := range words {
+		for _, a := range e.aliasesByFirst[w] {
+			if hasPrefix(words[i:], a.words) {
+				add(a.segment)
+				use(i, i+len(a.words))
 			}
 		}
 	}
@@ -254,10 +260,7 @@ func (e *Engine) panelNamed(words []string, i int) (*content.Segment, int, int) 
 // the summary does not have ("the fourth panel", "the first hearing": this
 // was the second), or "".
 func (e *Engine) absent(words []string) string {
-	hearing := 0
-	if t := fold(e.h.Title); len(t) > 0 {
-		hearing = ordinals[t[0]]
-	}
+	hearing := e.hearingNth
 	for i := 0; i+1 < len(words); i++ {
 		n, next := ordinals[words[i]], words[i+1]
 		if n == 0 || words[i] == "i" || words[i] == "one" {
@@ -276,6 +279,15 @@ func (e *Engine) absent(words []string) string {
 		}
 	}
 	return ""
+}
+
+// hearingNumber is the number a hearing's title gives it ("Second informal
+// ..."), or 0.
+func hearingNumber(title string) int {
+	if t := fold(title); len(t) > 0 {
+		return ordinals[t[0]]
+	}
+	return 0
 }
 
 func (e *Engine) lastPanel() *content.Segment {
