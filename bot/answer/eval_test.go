@@ -204,20 +204,22 @@ func TestEval(t *testing.T) {
 		floors figures
 	}{
 		{"testdata/eval-dev.jsonl", figures{top1: 100, top3: 100, paraphraseTop3: 100, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 0}},
-		{"testdata/eval-dev2.jsonl", figures{top1: 83, top3: 85, paraphraseTop3: 64, abstain: 90, speaker: 84, verbatim: 100, foundTop3: 89, wrong: 9}},
-		{"testdata/eval-dev3.jsonl", figures{top1: 80, top3: 86, paraphraseTop3: 73, abstain: 88, speaker: 78, verbatim: 100, foundTop3: 94, wrong: 11}},
-		{"testdata/eval-dev4.jsonl", figures{top1: 87, top3: 92, paraphraseTop3: 88, abstain: 70, speaker: 100, verbatim: 100, foundTop3: 95, wrong: 21}},
+		{"testdata/eval-dev2.jsonl", figures{top1: 83, top3: 85, paraphraseTop3: 64, abstain: 90, speaker: 84, verbatim: 100, foundTop3: 89, wrong: 10}},
+		{"testdata/eval-dev3.jsonl", figures{top1: 81, top3: 87, paraphraseTop3: 75, abstain: 88, speaker: 78, verbatim: 100, foundTop3: 94, wrong: 11}},
+		{"testdata/eval-dev4.jsonl", figures{top1: 90, top3: 95, paraphraseTop3: 88, abstain: 68, speaker: 100, verbatim: 100, foundTop3: 95, wrong: 22}},
 		{"testdata/eval-team.jsonl", figures{top1: 95, top3: 97, paraphraseTop3: 87, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 97, wrong: 5}},
 		{"testdata/eval-holdout.jsonl", figures{top1: 97, top3: 100, paraphraseTop3: 100, abstain: 88, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 5}},
-		{"testdata/eval-blind.jsonl", figures{top1: 65, top3: 68, paraphraseTop3: 66, abstain: 70, speaker: 75, verbatim: 100, foundTop3: 78, wrong: 19}},
-		{"testdata/eval-blind2.jsonl", figures{top1: 69, top3: 74, paraphraseTop3: 51, abstain: 72, speaker: 80, verbatim: 100, foundTop3: 81, wrong: 20}},
+		{"testdata/eval-blind.jsonl", figures{top1: 68, top3: 70, paraphraseTop3: 66, abstain: 70, speaker: 75, verbatim: 100, foundTop3: 80, wrong: 20}},
+		{"testdata/eval-blind2.jsonl", figures{top1: 69, top3: 76, paraphraseTop3: 54, abstain: 72, speaker: 80, verbatim: 100, foundTop3: 84, wrong: 20}},
 	} {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(set.file, "testdata/"), ".jsonl"), func(t *testing.T) {
 			got, misses := score(t, e, loadEval(t, set.file))
 			t.Logf("top1=%.1f%% top3=%.1f%% paraphrase_top3=%.1f%% abstain=%.1f%% speaker=%.1f%% verbatim=%.1f%% found_top3=%.1f%% wrong=%.1f%%",
 				got.top1, got.top3, got.paraphraseTop3, got.abstain, got.speaker, got.verbatim, got.foundTop3, got.wrong)
-			for _, m := range misses {
-				t.Log(m)
+			if !strings.Contains(set.file, "blind") && !strings.Contains(set.file, "holdout") {
+				for _, m := range misses {
+					t.Log(m) // not for the blind sets: reading their misses would be tuning on them
+				}
 			}
 			floors := set.floors
 			for _, f := range []struct {

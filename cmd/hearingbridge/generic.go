@@ -35,6 +35,10 @@ func writeGeneric(wordnetDir string, w io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	wn, err := loadWordNet(wordnetDir)
+	if err != nil {
+		return 0, err
+	}
 	tagged := map[string]map[pos]int{}
 	for _, p := range parts {
 		b, err := os.ReadFile(filepath.Join(wordnetDir, "index."+p.file()))
@@ -73,9 +77,15 @@ func writeGeneric(wordnetDir string, w io.Writer) (int, error) {
 		}
 		if counts[word] >= minCommon || class == "other" && other > 0 {
 			words = append(words, word+"\t"+class)
+			for _, form := range wn.irregular[word] { // "fought" for "fight"
+				if !strings.ContainsAny(form, "_-'") && tagged[form] == nil {
+					words = append(words, form+"\t"+class)
+				}
+			}
 		}
 	}
 	slices.Sort(words)
+	words = slices.Compact(words)
 	bw := bufio.NewWriter(w)
 	bw.WriteString(genericHeader)
 	for _, word := range words {

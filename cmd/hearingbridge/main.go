@@ -394,9 +394,17 @@ func bridge(wn *wordNet, terms []*term) []line {
 				strings.Count(word, " ") >= 4 {
 				return
 			}
-			key := [2]string{word, t.surface}
-			if r, ok := best[key]; !ok || rel < r {
-				best[key] = rel
+			// The irregular forms too: a question says "fought", and the
+			// index's stemmer does not make it "fight".
+			for _, w := range append([]string{word}, wn.irregular[strings.ReplaceAll(word, " ", "_")]...) {
+				w = strings.ReplaceAll(w, "_", " ")
+				if w == t.surface {
+					continue
+				}
+				key := [2]string{w, t.surface}
+				if r, ok := best[key]; !ok || rel < r {
+					best[key] = rel
+				}
 			}
 		}
 		for _, p := range t.parts {

@@ -56,6 +56,9 @@ type wordNet struct {
 	// words that pertain to it (Switzerland <- Swiss), for nouns have no
 	// pointer of their own back to their adjectives.
 	pertainers map[wordRef][]string
+	// irregular holds the irregular inflections of a lemma, from the
+	// exception lists: fight <- fought, child <- children.
+	irregular map[string][]string
 }
 
 type synsetRef struct {
@@ -88,6 +91,7 @@ func loadWordNet(dir string) (*wordNet, error) {
 		data:       map[pos][]byte{},
 		synsets:    map[synsetRef]*synset{},
 		pertainers: map[wordRef][]string{},
+		irregular:  map[string][]string{},
 	}
 	for _, p := range parts {
 		index, err := os.ReadFile(filepath.Join(dir, "index."+p.file()))
@@ -105,6 +109,16 @@ func loadWordNet(dir string) (*wordNet, error) {
 			return nil, fmt.Errorf("wordnet: %w", err)
 		}
 		wn.exceptions[p] = parseExceptions(exc)
+		for inflected, bases := range wn.exceptions[p] {
+			for _, base := range bases {
+				if !slices.Contains(wn.irregular[base], inflected) {
+					wn.irregular[base] = append(wn.irregular[base], inflected)
+				}
+			}
+		}
+	}
+	for _, forms := range wn.irregular {
+		slices.Sort(forms) // the same output every run
 	}
 	// Only adjectives and adverbs pertain to something.
 	for _, p := range []pos{adj, adv} {
