@@ -308,7 +308,18 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if len(missing) > 0 {
 		least = minCoverageMissing
 	}
-	excerpts := e.pick(hits, least, credited)
+	answering := hits
+	if len(segments) > 0 {
+		// "in the Americas discussion": when that segment has an answer,
+		// another segment's is not one.
+		in := slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool {
+			return !slices.ContainsFunc(segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
+		})
+		if len(e.pick(in, least, credited)) > 0 {
+			answering = in
+		}
+	}
+	excerpts := e.pick(answering, least, credited)
 	if len(people) > 0 && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.about(x, people) }) {
 		// "What nationality is Louise Arbour?": passages on the topic that
 		// are neither hers nor name her do not answer a question about her.
@@ -628,16 +639,17 @@ var kindWeight = map[content.Kind]float64{
 	content.Statement: 1, content.Narrative: 1, content.Introduction: 0.6, content.Heading: 0.8,
 }
 
-// rank orders hits by the share of the question they cover, then by score
-// weighted by the sentence's kind. Coverage comes first: a sentence that
+// rank orders hits by the share of the question they cover, then by score,
+// both weighted by the sentence's kind. Coverage comes first: a sentence that
 // answers every part of the question beats one that repeats a part often.
 func rank(hits []index.Hit) {
 	for i := range hits {
 		hits[i].Score *= kindWeight[hits[i].Sentence.Kind]
 	}
 	slices.SortStableFunc(hits, func(a, b index.Hit) int {
-		if a.Coverage != b.Coverage {
-			return cmp.Compare(b.Coverage, a.Coverage) // descending
+		ca, cb := a.Coverage*kindWeight[a.Sentence.Kind], b.Coverage*kindWeight[b.Sentence.Kind]
+		if ca != cb {
+			return cmp.Compare(cb, ca) // descending
 		}
 		return cmp.Compare(b.Score, a.Score)
 	})
