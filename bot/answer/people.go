@@ -449,7 +449,7 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 
 // minPersonCoverage is the share of a person question that a person's name,
 // title, organisation and roles must match.
-const minPersonCoverage = 0.5
+const minPersonCoverage = 0.4
 
 // named returns the people a narrative excerpt names ("The President of
 // the General Assembly organized ...").
