@@ -25,13 +25,14 @@ var ErrEmpty = errors.New("answer: empty question")
 // MaxExcerpts is the most excerpts an answer quotes.
 const MaxExcerpts = 3
 
-// Thresholds. A hit must match at least minCoverage of the question's
-// topics, and further excerpts must score at least minRelative of the first.
+// Thresholds. A hit must cover at least minCoverage of the weight of the
+// question's topics (half that when it is credited to a person the question
+// names or belongs to a segment it names); further excerpts must score at
+// least minRelative of the first.
 const (
-	minCoverage        = 0.25
-	minCoverageMissing = 0.25
-	minRelative        = 0.25
-	maxCards           = 8
+	minCoverage = 0.25
+	minRelative = 0.25
+	maxCards    = 8
 )
 
 // Response is the answer to one question.
@@ -181,169 +182,197 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if len(words) == 0 { // nothing but punctuation, symbols or markup
 		return Response{Question: q}, ErrEmpty
 	}
-	words = e.corrector.correct(words)
-	people, rest := e.mentions(words)
-	people = leaders(words, people)
-	segments, _ := e.segments(words)
-	if len(segments) == 0 && len(people) > 0 && slices.ContainsFunc(words, func(w string) bool { return w == "panel" || w == "panels" }) &&
-		!slices.ContainsFunc(people, func(p *content.Person) bool { return len(e.Card(p).Statements) > 0 }) {
-		// "the ILO panel": the panel its moderator's organisation names,
-		// not what the moderator said (the summary credits them with nothing).
-		for _, p := range people {
-			for _, r := range p.Roles {
-				if !slices.Contains(segments, r.Segment) {
-					segments = append(segments, r.Segment)
-				}
-			}
-		}
-		people = nil
-	}
+	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.corrector.correct(words)}
+	a.people, a.rest = e.mentions(a.words)
+	a.people = leaders(a.words, a.people)
+	a.segments, _ = e.segments(a.words)
+	a.panelOfModerators()
 	// The words that named people or a segment have done their work:
 	// searching them too would favour sentences that repeat "the first
 	// panel". So have the words that say who spoke, or that ask for a recap.
-	_, topical := e.segments(rest)
-	rd := e.read(topical, len(people) > 0 || len(segments) > 0)
-	r := Response{Question: q}
-	if a := e.absent(words); a != "" {
-		r.Missing, r.Absent, r.Suggestions = []string{a}, true, e.Suggestions() // "What was said in the fourth panel?"
-		return r, nil
+	_, topical := e.segments(a.rest)
+	a.rd = e.read(topical, len(a.people) > 0 || len(a.segments) > 0)
+	if absent := e.absent(a.words); absent != "" {
+		a.Missing, a.Absent, a.Suggestions = []string{absent}, true, e.Suggestions() // "the fourth panel"
+		return a.Response, nil
 	}
-
-	var hits []index.Hit // the passage search, run once and only when needed
-	searched := false
-	search := func() ([]index.Hit, error) {
-		if searched {
-			return hits, nil
+	if e.isPersonQuestion(a.words, a.people, a.rest) {
+		if done, err := a.person(); done || err != nil {
+			return a.Response, err
 		}
-		searched = true
+	}
+	return a.Response, a.passages()
+}
+
+// asking is one question on its way to an answer: what was read of it, and
+// the Response being made.
+type asking struct {
+	Response
+	e        *Engine
+	ctx      context.Context
+	words    []string // folded and corrected
+	people   []*content.Person
+	rest     []string // the words that do not name people
+	segments []*content.Segment
+	rd       reading
+
+	hits     []index.Hit // the passage search, run once and only when needed
+	searched bool
+}
+
+func (a *asking) search() ([]index.Hit, error) {
+	if !a.searched {
+		a.searched = true
 		var err error
-		hits, err = e.ranked(ctx, rd, people, segments)
-		return hits, err
+		a.hits, err = a.e.ranked(a.ctx, a.rd, a.people, a.segments)
+		return a.hits, err
 	}
-	// A sentence credited to a person the question names, or of a segment it
-	// names, needs to match less of the rest: who said it, or where, is half
-	// the question.
-	credited := func(h index.Hit) bool {
-		return slices.ContainsFunc(people, h.Sentence.Credits) ||
-			slices.ContainsFunc(segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
-	}
+	return a.hits, nil
+}
 
-	if e.isPersonQuestion(words, people, rest) {
-		cards, err := e.personCards(ctx, strings.Join(words, " "), words, people, segments)
-		if err != nil {
-			return r, err
-		}
-		if len(people) == 0 && len(segments) == 0 {
-			// "Who organised the hearing?" asks who did something: the
-			// sentence that says it names them better than a title does.
-			hits, err := search()
-			if err != nil {
-				return r, err
+// named reports whether a hit is credited to a person the question names or
+// belongs to a segment it names: who said it, or where, is half the
+// question, so it needs to match less of the rest.
+func (a *asking) named(h index.Hit) bool {
+	return slices.ContainsFunc(a.people, h.Sentence.Credits) || a.inSegments(h)
+}
+
+func (a *asking) inSegments(h index.Hit) bool {
+	return slices.ContainsFunc(a.segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
+}
+
+// panelOfModerators reads "the ILO panel" as the panel that the
+// organisation's moderator chaired, not as what the moderator said (the
+// summary credits moderators with nothing).
+func (a *asking) panelOfModerators() {
+	if len(a.segments) > 0 || len(a.people) == 0 || !slices.ContainsFunc(a.words, func(w string) bool { return w == "panel" || w == "panels" }) ||
+		slices.ContainsFunc(a.people, func(p *content.Person) bool { return len(a.e.Card(p).Statements) > 0 }) {
+		return
+	}
+	for _, p := range a.people {
+		for _, r := range p.Roles {
+			if !slices.Contains(a.segments, r.Segment) {
+				a.segments = append(a.segments, r.Segment)
 			}
-			if x := e.pick(hits, minCoverage, credited); len(x) > 0 && x[0].Kind == content.Narrative {
-				if doers := e.named(x[0]); len(doers) > 0 && !slices.ContainsFunc(cards, func(c Card) bool { return slices.Contains(doers, c.Person) }) {
-					r.People, r.Excerpts = e.cards(doers), x[:1]
-					return r, nil
-				}
-			}
-		}
-		if len(cards) > 0 {
-			r.People = cards
-			r.Excerpts = e.personExcerpts(cards)
-			return r, nil
 		}
 	}
-	var missing []string
+	a.people = nil
+}
+
+// person answers a person question with cards; done is false when it found
+// no one and the question is to be answered with passages.
+func (a *asking) person() (done bool, err error) {
+	e := a.e
+	cards, err := e.personCards(a.ctx, strings.Join(a.words, " "), a.words, a.people, a.segments)
+	if err != nil {
+		return false, err
+	}
+	if len(a.people) == 0 && len(a.segments) == 0 {
+		// "Who organised the hearing?" asks who did something: the
+		// sentence that says it names them better than a title does.
+		hits, err := a.search()
+		if err != nil {
+			return false, err
+		}
+		if x := e.pick(hits, minCoverage, a.named); len(x) > 0 && x[0].Kind == content.Narrative {
+			if doers := e.named(x[0]); len(doers) > 0 && !slices.ContainsFunc(cards, func(c Card) bool { return slices.Contains(doers, c.Person) }) {
+				a.People, a.Excerpts = e.cards(doers), x[:1]
+				return true, nil
+			}
+		}
+	}
+	if len(cards) == 0 {
+		return false, nil
+	}
+	a.People, a.Excerpts = cards, e.personExcerpts(cards)
+	return true, nil
+}
+
+// weigh sorts the question's topics: whether the summary knows any, the ones
+// it lacks, and their share of the question's weight. Everyday words
+// ("doctors", "singled out", "richer": too common, or how rather than what
+// the question asks) weigh half, so that a question of nothing else still
+// abstains; function words not at all.
+func (a *asking) weigh() (known bool, missing []string, share float64) {
 	var weight, missingWeight float64
-	known := false
-	for i, t := range rd.topics {
+	for i, t := range a.rd.topics {
+		w := t.Weight
 		switch {
 		case t.Known:
 			known = true
 		case slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
 			continue
-		case e.generic(index.Fold(t.Text)) && !e.compound(rd, i):
-			// "doctors", "singled out", "richer": too common, or how rather
-			// than what the question asks; it counts half, so that a
-			// question of nothing else still abstains.
-			missing = append(missing, t.Text)
-			missingWeight += t.Weight / 2
-			weight += t.Weight / 2
-			continue
+		case a.e.generic(index.Fold(t.Text)) && !a.e.compound(a.rd, i):
+			w /= 2
+			missing, missingWeight = append(missing, t.Text), missingWeight+w
 		default:
-			missing = append(missing, t.Text)
-			missingWeight += t.Weight
+			missing, missingWeight = append(missing, t.Text), missingWeight+w
 		}
-		weight += t.Weight
+		weight += w
 	}
-	if !known && len(missing) == 0 && (len(segments) > 0 || len(people) > 0 || rd.recap || rd.group != 0) {
+	if weight > 0 {
+		share = missingWeight / weight
+	}
+	return known, asWritten(a.Question, missing), share
+}
+
+// passages answers with excerpts, a recap, or an honest abstention.
+func (a *asking) passages() error {
+	e := a.e
+	known, missing, share := a.weigh()
+	if !known && len(missing) == 0 && (len(a.segments) > 0 || len(a.people) > 0 || a.rd.recap || a.rd.group != 0) {
 		// "tl;dr of panel 2", "what did the panellists say?", "what did Swing say?"
-		r.Excerpts, r.More = e.recap(segments, people, rd.group)
-		if len(r.Excerpts) == 0 {
-			r.Suggestions = e.Suggestions()
+		a.Excerpts, a.More = e.recap(a.segments, a.people, a.rd.group)
+		if len(a.Excerpts) == 0 {
+			a.Suggestions = e.Suggestions()
 		}
-		return r, nil
+		return nil
 	}
-	hits, err := search()
+	hits, err := a.search()
 	if err != nil {
-		return r, err
+		return err
 	}
 	// A missing word that weighs half the question is a key word (rare
 	// words weigh more than ones on every line, "migrants"), as is a name:
 	// say so, and offer what comes closest to the rest as related. Lighter
 	// ones may be the asker's idiom ("bring to the table"): a hit must cover
 	// enough of the question's weight to answer anyway.
-	if len(missing) > 0 {
-		missing = asWritten(q, missing)
-	}
-	if len(missing) > 0 && (2*missingWeight >= weight || capitalised(acronyms(q), missing)) {
-		r.Missing = missing
-		r.Related = e.pick(hits, minCoverage/2*(1-missingWeight/weight), credited)
-		r.Suggestions = e.Suggestions()
-		return r, nil
-	}
-	// With a word the summary lacks, the rest must answer more firmly: a
-	// passage on "visas" is no answer to "student visas".
-	least := minCoverage
-	if len(missing) > 0 {
-		least = minCoverageMissing
+	if len(missing) > 0 && (share >= 0.5 || capitalised(acronyms(a.Question), missing)) {
+		a.Missing, a.Related, a.Suggestions = missing, e.pick(hits, minCoverage/2*(1-share), a.named), e.Suggestions()
+		return nil
 	}
 	answering := hits
-	if len(segments) > 0 {
+	if len(a.segments) > 0 {
 		// "in the Americas discussion": when that segment has an answer,
 		// another segment's is not one.
-		in := slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool {
-			return !slices.ContainsFunc(segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
-		})
-		if len(e.pick(in, least, credited)) > 0 {
+		in := slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool { return !a.inSegments(h) })
+		if len(e.pick(in, minCoverage, a.named)) > 0 {
 			answering = in
 		}
 	}
-	excerpts := e.pick(answering, least, credited)
-	if len(people) > 0 && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.about(x, people) }) {
+	excerpts := e.pick(answering, minCoverage, a.named)
+	if len(a.people) > 0 && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.about(x, a.people) }) {
 		// "What nationality is Louise Arbour?": passages on the topic that
 		// are neither hers nor name her do not answer a question about her.
-		r.NotCredited, r.Related, r.Suggestions = people, excerpts, e.Suggestions()
-		return r, nil
+		a.NotCredited, a.Related, a.Suggestions = a.people, excerpts, e.Suggestions()
+		return nil
 	}
-	if figure := asksFigure(words); figure != "" {
+	if figure := asksFigure(a.words); figure != "" {
 		// "How many people attended?": only a passage with a figure answers.
 		withFigure := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool { return !givesFigure(figure, x.Text) })
 		if len(withFigure) == 0 {
-			r.Missing, r.Figure, r.Related = []string{figure}, true, excerpts
-			r.Suggestions = e.Suggestions()
-			return r, nil
+			a.Missing, a.Figure, a.Related, a.Suggestions = []string{figure}, true, excerpts, e.Suggestions()
+			return nil
 		}
 		excerpts = withFigure
 	}
-	r.Excerpts = excerpts
+	a.Excerpts = excerpts
 	if len(excerpts) == 0 {
 		// Nothing answers the whole question: what comes closest is
 		// shown as related, never as the answer.
-		r.Missing, r.Related = missing, e.pick(hits, minCoverage/2, credited)
-		r.Suggestions = e.Suggestions()
+		a.Missing, a.Related, a.Suggestions = missing, e.pick(hits, minCoverage/2, a.named), e.Suggestions()
 	}
-	return r, nil
+	return nil
 }
 
 // reading is what is left of a question once the words that name people and
