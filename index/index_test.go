@@ -106,7 +106,7 @@ func TestTopics(t *testing.T) {
 		{"ILO", []topic{{"ILO", []string{"ilo"}, []string{"International Labour Organization"}}}},
 		{"Where was it held?", []topic{
 			{"Where", nil, []string{"Geneva", "Palais des Nations", "Room XIX"}},
-			{"held", []string{"held"}, []string{"hosted", "organized"}}, // the equivalents some sentence holds
+			{"held", []string{"held"}, []string{"hosted", "organized"}}, // those some sentence holds
 		}},
 		{"the the of and", nil},
 	} {
@@ -114,7 +114,9 @@ func TestTopics(t *testing.T) {
 		for _, tp := range x.Topics(tc.q) {
 			g := topic{Text: tp.Text, Terms: tp.Terms}
 			for _, e := range tp.Equivalents {
-				g.Equivalents = append(g.Equivalents, e.Text)
+				if !e.Bridged { // the hand vocabulary's; TestBridge checks the bridge
+					g.Equivalents = append(g.Equivalents, e.Text)
+				}
 			}
 			got = append(got, g)
 		}
