@@ -289,11 +289,12 @@ func (a *asking) person() (done bool, err error) {
 }
 
 // weigh sorts the question's topics: whether the summary knows any, the ones
-// it lacks, and their share of the question's weight. Everyday words
-// ("doctors", "singled out", "richer": too common, or how rather than what
-// the question asks) weigh half, so that a question of nothing else still
-// abstains; function words not at all.
-func (a *asking) weigh() (known bool, missing []string, share float64) {
+// it lacks, their share of the question's weight, and whether one of them is
+// a key word. Everyday words ("doctors", "singled out", "richer": too common,
+// or how rather than what the question asks) are no key words and weigh
+// half, so that a question of nothing else still abstains; function words
+// weigh nothing.
+func (a *asking) weigh() (known bool, missing []string, share float64, key bool) {
 	var weight, missingWeight float64
 	for i, t := range a.rd.topics {
 		w := t.Weight
@@ -306,20 +307,20 @@ func (a *asking) weigh() (known bool, missing []string, share float64) {
 			w /= 2
 			missing, missingWeight = append(missing, t.Text), missingWeight+w
 		default:
-			missing, missingWeight = append(missing, t.Text), missingWeight+w
+			missing, missingWeight, key = append(missing, t.Text), missingWeight+w, true
 		}
 		weight += w
 	}
 	if weight > 0 {
 		share = missingWeight / weight
 	}
-	return known, asWritten(a.Question, missing), share
+	return known, asWritten(a.Question, missing), share, key
 }
 
 // passages answers with excerpts, a recap, or an honest abstention.
 func (a *asking) passages() error {
 	e := a.e
-	known, missing, share := a.weigh()
+	known, missing, share, key := a.weigh()
 	if !known && len(missing) == 0 && (len(a.segments) > 0 || len(a.people) > 0 || a.rd.recap || a.rd.group != 0) {
 		// "tl;dr of panel 2", "what did the panellists say?", "what did Swing say?"
 		a.Excerpts, a.More = e.recap(a.segments, a.people, a.rd.group)
@@ -332,12 +333,12 @@ func (a *asking) passages() error {
 	if err != nil {
 		return err
 	}
-	// A missing word that weighs half the question is a key word (rare
-	// words weigh more than ones on every line, "migrants"), as is a name:
-	// say so, and offer what comes closest to the rest as related. Lighter
-	// ones may be the asker's idiom ("bring to the table"): a hit must cover
+	// A key word the summary lacks ("remittances"), a name ("Germany"), or
+	// everyday words weighing half the question: say so, and offer what
+	// comes closest to the rest as related. Lighter everyday words may be
+	// the asker's idiom ("keep them under their thumb"): a hit must cover
 	// enough of the question's weight to answer anyway.
-	if len(missing) > 0 && (share >= 0.5 || capitalised(acronyms(a.Question), missing)) {
+	if len(missing) > 0 && (share >= 0.5 || key || capitalised(acronyms(a.Question), missing)) {
 		a.Missing, a.Related, a.Suggestions = missing, e.pick(hits, minCoverage/2*(1-share), a.named), e.Suggestions()
 		return nil
 	}

@@ -171,10 +171,33 @@ var functionWords = []string{"be", "without", "within", "whether", "upon", "onto
 	"amongst", "across", "beyond", "despite", "unless", "until", "via", "per", "whereas", "whilst"}
 
 // possessive drops the "s" of "UN's" and "employers'", which fold leaves as
-// a word of its own.
+// a word of its own, and undoes contractions: "aren't" is "are not",
+// "they've" "they".
 func possessive(words []string) []string {
-	return slices.DeleteFunc(words, func(w string) bool { return w == "s" })
+	out := words[:0]
+	for i, w := range words {
+		switch {
+		case w == "s" || w == "ve" || w == "ll" || w == "re" || w == "d" || w == "m":
+			continue
+		case w == "t" && i > 0:
+			out = append(out, "not")
+			continue
+		}
+		if i+1 < len(words) && words[i+1] == "t" {
+			if base, ok := contractions[w]; ok {
+				w = base
+			}
+		}
+		out = append(out, w)
+	}
+	return out
 }
+
+// contractions are the first halves of "n't" contractions, and what they
+// stand for.
+var contractions = map[string]string{"aren": "are", "isn": "is", "wasn": "was", "weren": "were", "don": "do",
+	"doesn": "does", "didn": "did", "haven": "have", "hasn": "has", "hadn": "had", "won": "will", "wouldn": "would",
+	"shouldn": "should", "couldn": "could", "can": "can", "mustn": "must"}
 
 // corrector fixes typos against the hearing's own words: a word that is
 // neither the hearing's nor a known English word of the vocabulary or the

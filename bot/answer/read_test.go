@@ -51,6 +51,16 @@ func TestUnderstanding(t *testing.T) {
 		// honest partial answers: missing words, figures, people, panels
 		{"What was said about remittances that migrants send home?", missing("remittances")},
 		{"Did Germany make a statement at the hearing?", missing("Germany")},
+		{"Were remittances sent home by diasporas discussed?", func(r Response) string {
+			if msg := missing("remittances")(r); msg != "" {
+				return msg // a key word missing is said, even when the rest is there
+			}
+			if !slices.ContainsFunc(r.Related, func(x Excerpt) bool { return strings.Contains(x.Text, "diasporas") }) {
+				return "the diasporas passage is not among the related ones"
+			}
+			return ""
+		}},
+		{"What about migrants whose foreign diplomas aren't accepted?", holds("Recognition of skills and certificates")},
 		{"How many people attended?", func(r Response) string {
 			if !r.Abstained() || !r.Figure {
 				return "want no answer for lack of a figure"
