@@ -231,7 +231,7 @@ func (a *asking) search() ([]index.Hit, error) {
 }
 
 // named reports whether a hit is credited to a person the question names or
-// belongs to a segment it names: who said it, or where, is half the
+// belongs to a segment it names: who said it, or where, is much of the
 // question, so it needs to match less of the rest.
 func (a *asking) named(h index.Hit) bool {
 	return slices.ContainsFunc(a.people, h.Sentence.Credits) || a.inSegments(h)
