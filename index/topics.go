@@ -285,8 +285,14 @@ func (x *Index) Topics(question string) []Topic {
 			// A broader or narrower word does not vouch for a topic: WordNet
 			// relates many senses, and "capital" is not known because the
 			// summary says "stock-taking".
-			t.Known = own.knownIn(x.vocab.known) ||
-				slices.ContainsFunc(t.Equivalents, func(p Phrase) bool { return p.Weight > bridgeWeights[content.Hyponym] && p.knownIn(x.vocab.known) })
+			t.Known = own.knownIn(x.vocab.known) || slices.ContainsFunc(t.Equivalents, func(p Phrase) bool {
+				if p.Bridged {
+					// and only through the summary's own sentences, not a
+					// name: "US" is not the Americas segment's "America"
+					return p.Weight > bridgeWeights[content.Hyponym] && x.vocab.inSentences(p)
+				}
+				return p.knownIn(x.vocab.known)
+			})
 			t.Weight = x.vocab.weight(t)
 			topics = append(topics, t)
 		}
