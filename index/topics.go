@@ -395,9 +395,9 @@ func (t Topic) queries(field string, boost float64, has map[string]bool) []query
 	}
 	for _, e := range t.Equivalents {
 		switch {
-		case !in(e.Terms) || e.Bridged && field == fieldContext:
-			// A dictionary's word is about what a sentence says, not
-			// about its segment or speakers.
+		case !in(e.Terms) || field == fieldContext && (e.Bridged || len(e.Terms) > 1):
+			// A dictionary's word, or a phrase, is about what a sentence
+			// says, not about its segment or speakers.
 		case len(e.Terms) == 1:
 			out = append(out, termQuery(field, e.Terms[0], boost*e.Weight))
 		default:
