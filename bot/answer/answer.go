@@ -187,11 +187,6 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	a.people = leaders(a.words, a.people)
 	a.segments, _ = e.segments(a.words)
 	a.panelOfModerators()
-	// The words that named people or a segment have done their work:
-	// searching them too would favour sentences that repeat "the first
-	// panel". So have the words that say who spoke, or that ask for a recap.
-	_, topical := e.segments(a.rest)
-	a.rd = e.read(topical, len(a.people) > 0 || len(a.segments) > 0)
 	if absent := e.absent(a.words); absent != "" {
 		a.Missing, a.Absent, a.Suggestions = []string{absent}, true, e.Suggestions() // "the fourth panel"
 		return a.Response, nil
@@ -214,7 +209,8 @@ type asking struct {
 	people   []*content.Person
 	rest     []string // the words that do not name people
 	segments []*content.Segment
-	rd       reading
+	rd       reading // what the rest of the question asks, read when needed
+	read     bool
 
 	hits     []index.Hit // the passage search, run once and only when needed
 	searched bool
@@ -224,10 +220,23 @@ func (a *asking) search() ([]index.Hit, error) {
 	if !a.searched {
 		a.searched = true
 		var err error
-		a.hits, err = a.e.ranked(a.ctx, a.rd, a.people, a.segments)
+		a.hits, err = a.e.ranked(a.ctx, a.reading(), a.people, a.segments)
 		return a.hits, err
 	}
 	return a.hits, nil
+}
+
+// reading reads, once, the words of the question that name neither people
+// nor a segment: those have done their work, and searching them too would
+// favour sentences that repeat "the first panel". So have the words that
+// say who spoke, or that ask for a recap.
+func (a *asking) reading() reading {
+	if !a.read {
+		a.read = true
+		_, topical := a.e.segments(a.rest)
+		a.rd = a.e.read(topical, len(a.people) > 0 || len(a.segments) > 0)
+	}
+	return a.rd
 }
 
 // named reports whether a hit is credited to a person the question names or
@@ -296,14 +305,15 @@ func (a *asking) person() (done bool, err error) {
 // weigh nothing.
 func (a *asking) weigh() (known bool, missing []string, share float64, key bool) {
 	var weight, missingWeight float64
-	for i, t := range a.rd.topics {
+	rd := a.reading()
+	for i, t := range rd.topics {
 		w := t.Weight
 		switch {
 		case t.Known:
 			known = true
 		case slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
 			continue
-		case a.e.generic(index.Fold(t.Text)) && !a.e.compound(a.rd, i):
+		case a.e.generic(index.Fold(t.Text)) && !a.e.compound(rd, i):
 			w /= 2
 			missing, missingWeight = append(missing, t.Text), missingWeight+w
 		default:
