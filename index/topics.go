@@ -282,6 +282,7 @@ func (x *Index) Topics(question string) []Topic {
 			t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool {
 				return !x.vocab.inSentences(p) || len(t.Terms) > 0 && subset(t.Terms, p.Terms)
 			})
+
 			// A broader or narrower word does not vouch for a topic: WordNet
 			// relates many senses, and "capital" is not known because the
 			// summary says "stock-taking".
@@ -293,6 +294,9 @@ func (x *Index) Topics(question string) []Topic {
 				}
 				return p.knownIn(x.vocab.known)
 			})
+			if len(t.Terms) == 0 && !t.Known {
+				return // a stop word with no equivalent that vouches for it: "being"
+			}
 			t.Weight = x.vocab.weight(t)
 			topics = append(topics, t)
 		}
