@@ -303,7 +303,15 @@ func (e *Engine) lastPanel() *content.Segment {
 // panelByTopic returns the panel whose title shares the most words with
 // text, or nil when none shares any topic word.
 func (e *Engine) panelByTopic(text string) *content.Segment {
-	terms := e.x.Terms(text)
+	var terms []string // the words' terms, and their hand vocabulary equivalents'
+	for _, t := range e.x.Topics(text) {
+		terms = append(terms, t.Terms...)
+		for _, eq := range t.Equivalents {
+			if !eq.Bridged {
+				terms = append(terms, eq.Terms...)
+			}
+		}
+	}
 	var best *content.Segment
 	bestN := 0
 	for _, s := range e.h.Segments {

@@ -82,6 +82,9 @@ var figureWords = [][]string{{"how", "many"}, {"how", "much"}, {"number", "of"},
 	{"how", "large"}, {"how", "long"}, {"how", "old"}, {"what", "size"}, {"what", "amount"},
 	{"what", "time"}, {"which", "time"}, {"what", "hour"}, {"how", "late"}, {"how", "early"}}
 
+// auxiliaries after "how much" make it ask a degree: "how much did ...".
+var auxiliaries = []string{"did", "does", "do", "is", "was", "are", "were", "has", "have", "had", "should", "would", "could", "can", "will"}
+
 // figureNouns name a figure: "what is the budget", "the cost of".
 var figureNouns = []string{"budget", "budgets", "cost", "costs", "price", "funding", "percentage", "proportion",
 	"statistics", "stats", "figures", "numbers", "total", "headcount", "attendance", "turnout"}
@@ -89,8 +92,12 @@ var figureNouns = []string{"budget", "budgets", "cost", "costs", "price", "fundi
 // asksFigure returns the words asking for a number, or "".
 func asksFigure(words []string) string {
 	for _, f := range figureWords {
-		if containsSeq(words, f) {
-			return strings.Join(f, " ")
+		for i := range words {
+			// "how much did he value it" asks a degree, not a figure
+			degree := f[0] == "how" && f[1] == "much" && i+2 < len(words) && slices.Contains(auxiliaries, words[i+2])
+			if hasPrefix(words[i:], f) && !degree {
+				return strings.Join(f, " ")
+			}
 		}
 	}
 	for _, w := range words {
@@ -167,7 +174,8 @@ var common = []string{"what", "which", "when", "where", "there", "their", "them"
 
 // functionWords are words that the search keeps, for phrases such as
 // "without papers", but that are never what a question is about.
-var functionWords = []string{"be", "without", "within", "whether", "upon", "onto", "toward", "towards", "among",
+var functionWords = []string{"be", "every", "everyone", "everybody", "everything", "whatever", "whoever",
+	"whichever", "together", "away", "anyway", "instead", "without", "within", "whether", "upon", "onto", "toward", "towards", "among",
 	"amongst", "across", "beyond", "despite", "unless", "until", "via", "per", "whereas", "whilst"}
 
 // possessive drops the "s" of "UN's" and "employers'", which fold leaves as
