@@ -228,6 +228,19 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 	if len(segs) == 0 {
 		add(panel)
 	}
+	if len(segs) == 1 && !slices.Contains(floor, true) {
+		// "just before the third panel": the segment before it
+		for i, w := range words {
+			if w == "before" || w == "preceding" || w == "after" || w == "following" {
+				refers := i+1 < len(words) && used[i+1] || i+2 < len(words) && used[i+2] // "before (the) opening"
+				if next := e.beside(segs[0], w == "after" || w == "following"); next != nil && refers {
+					segs[0] = next
+					use(i, i+1)
+				}
+				break
+			}
+		}
+	}
 	for i, w := range words {
 		if !used[i] {
 			rest = append(rest, w)
@@ -279,6 +292,29 @@ func (e *Engine) absent(words []string) string {
 		}
 	}
 	return ""
+}
+
+// beside returns the top-level segment after s (or before it), or nil.
+func (e *Engine) beside(s *content.Segment, after bool) *content.Segment {
+	for s.Parent != nil {
+		s = s.Parent
+	}
+	var top []*content.Segment
+	for _, t := range e.h.Segments {
+		if t.Parent == nil && t.Kind != "overview" {
+			top = append(top, t)
+		}
+	}
+	i := slices.Index(top, s)
+	switch {
+	case i < 0:
+		return nil
+	case after && i+1 < len(top):
+		return top[i+1]
+	case !after && i > 0:
+		return top[i-1]
+	}
+	return nil
 }
 
 // hearingNumber is the number a hearing's title gives it ("Second informal
