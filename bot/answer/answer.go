@@ -54,6 +54,9 @@ type Response struct {
 	// NotCredited are the people a question asks about when no passage on
 	// its topic is theirs or names them.
 	NotCredited []*content.Person
+	// NotIn are the segments a question asks about when none of their
+	// passages answers it.
+	NotIn []*content.Segment
 	// Related are the passages closest to the rest of a question the summary
 	// does not cover: shown as related, never as the answer.
 	Related []Excerpt
@@ -80,6 +83,12 @@ func (r Response) Hedge() string {
 			names[i] = p.Name
 		}
 		return "Nothing the summary says about " + strings.Join(names, " or ") + " answers that."
+	case len(r.NotIn) > 0:
+		titles := make([]string, len(r.NotIn))
+		for i, s := range r.NotIn {
+			titles[i] = s.Title
+		}
+		return "Nothing the summary says of " + strings.Join(titles, " or ") + " answers that."
 	case len(r.Missing) == 1:
 		return "The summary does not mention " + r.Missing[0] + "."
 	case len(r.Missing) > 1:
@@ -354,11 +363,12 @@ func (a *asking) passages() error {
 	}
 	answering := hits
 	if len(a.segments) > 0 {
-		// "in the Americas discussion": when that segment has an answer,
-		// another segment's is not one.
-		in := slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool { return !a.inSegments(h) })
-		if len(e.pick(in, minCoverage, a.named)) > 0 {
-			answering = in
+		// "in the Americas discussion": another segment's passage is no
+		// answer; when that segment has none, say so.
+		answering = slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool { return !a.inSegments(h) })
+		if len(e.pick(answering, minCoverage, a.named)) == 0 {
+			a.NotIn, a.Related, a.Suggestions = a.segments, e.pick(hits, minCoverage, a.named), e.Suggestions()
+			return nil
 		}
 	}
 	excerpts := e.pick(answering, minCoverage, a.named)

@@ -16,6 +16,7 @@ type jsonResponse struct {
 	More        int          `json:"more,omitempty"`
 	Missing     []string     `json:"missing,omitempty"`
 	NotCredited []string     `json:"not_credited,omitempty"`
+	NotIn       []string     `json:"not_in,omitempty"`
 	Related     []jsonAnswer `json:"related,omitempty"`
 	Suggestions []string     `json:"suggestions,omitempty"`
 	Error       string       `json:"error,omitempty"`
@@ -50,7 +51,7 @@ type jsonRole struct {
 // MarshalJSON writes the response in the --json protocol.
 func (r Response) MarshalJSON() ([]byte, error) {
 	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(),
-		More: r.More, Missing: r.Missing, NotCredited: fullNames(r.NotCredited), Suggestions: r.Suggestions}
+		More: r.More, Missing: r.Missing, NotCredited: fullNames(r.NotCredited), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions}
 	if r.Abstained() {
 		out.Missing = append([]string{}, r.Missing...) // always present on an abstention, maybe empty
 	}
@@ -92,6 +93,14 @@ func personJSON(p *content.Person) jsonPerson {
 		j.Roles = append(j.Roles, jsonRole{Section: r.Segment.ID, SectionTitle: r.Segment.Title, Role: r.Role})
 	}
 	return j
+}
+
+func segmentIDs(segments []*content.Segment) []string {
+	var out []string
+	for _, s := range segments {
+		out = append(out, s.ID)
+	}
+	return out
 }
 
 func fullNames(people []*content.Person) []string {

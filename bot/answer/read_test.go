@@ -74,6 +74,13 @@ func TestUnderstanding(t *testing.T) {
 			return ""
 		}},
 		{"what was discussed in the fourth panel", missing("fourth panel")},
+		{"What did the closing segment say about detention?", func(r Response) string {
+			if !r.Abstained() || len(r.NotIn) != 1 || r.NotIn[0].ID != "closing" {
+				return "want no answer, nothing of the closing answering"
+			}
+			return ""
+		}},
+		{"Who gave a speech just before the third panel started?", cards("William Lacy Swing")},
 		// typos and casual wording
 		{"What did Louis Arbor say about civil socety?", credits("Louise Arbour")},
 		{"decent work stuff pls", holds("decent work")},
