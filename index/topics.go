@@ -22,6 +22,8 @@ type Topic struct {
 	// Known is true when the hearing holds the topic's terms or those of
 	// one of its equivalents: false means the summary never mentions it.
 	Known bool
+	// Own is true when the hearing holds the topic's own terms.
+	Own bool
 	// Weight is how much the topic tells sentences apart: high for a rare
 	// word ("remedies"), low for one on every line ("migrants"), highest
 	// for a word the hearing never uses.
@@ -31,10 +33,11 @@ type Topic struct {
 // Phrase is a word or phrase with its index terms, and how much a match on it
 // counts against a match on the asker's own words (1).
 type Phrase struct {
-	Text    string
-	Terms   []string
-	Weight  float64
-	Bridged bool // from the WordNet bridge, not the hand vocabulary
+	Text     string
+	Terms    []string
+	Weight   float64
+	Bridged  bool             // from the WordNet bridge, not the hand vocabulary
+	Relation content.Relation // how the bridge relates it, when Bridged
 }
 
 // Weights of equivalents. The hand vocabulary is curated for this hearing;
@@ -114,7 +117,7 @@ func (x *Index) newVocabulary(v content.Vocabulary, bridge []content.Link, known
 			t = x.analyze(x.terms, l.Term)
 			terms[l.Term] = t
 		}
-		p := Phrase{Text: l.Term, Terms: t, Weight: bridgeWeights[l.Relation], Bridged: true}
+		p := Phrase{Text: l.Term, Terms: t, Weight: bridgeWeights[l.Relation], Bridged: true, Relation: l.Relation}
 		if !p.knownIn(known) || voc.sentencesWith(p) == 0 {
 			continue // no sentence can match it: not worth analysing the word
 		}
@@ -286,7 +289,8 @@ func (x *Index) Topics(question string) []Topic {
 			// A broader or narrower word does not vouch for a topic: WordNet
 			// relates many senses, and "capital" is not known because the
 			// summary says "stock-taking".
-			t.Known = own.knownIn(x.vocab.known) || slices.ContainsFunc(t.Equivalents, func(p Phrase) bool {
+			t.Own = own.knownIn(x.vocab.known)
+			t.Known = t.Own || slices.ContainsFunc(t.Equivalents, func(p Phrase) bool {
 				if p.Bridged {
 					// and only through the summary's own sentences, not a
 					// name: "US" is not the Americas segment's "America"

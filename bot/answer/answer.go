@@ -191,7 +191,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if len(words) == 0 { // nothing but punctuation, symbols or markup
 		return Response{Question: q}, ErrEmpty
 	}
-	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.corrector.correct(words)}
+	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.corrector.correct(words, capitals(acronyms(q)))}
 	a.people, a.rest = e.mentions(a.words)
 	a.people = leaders(a.words, a.people)
 	a.segments, _ = e.segments(a.words)
@@ -263,7 +263,7 @@ func (a *asking) inSegments(h index.Hit) bool {
 // organisation's moderator chaired, not as what the moderator said (the
 // summary credits moderators with nothing).
 func (a *asking) panelOfModerators() {
-	if len(a.segments) > 0 || len(a.people) == 0 || !slices.ContainsFunc(a.words, func(w string) bool { return w == "panel" || w == "panels" }) ||
+	if len(a.people) == 0 || !slices.ContainsFunc(a.words, func(w string) bool { return w == "panel" || w == "panels" }) ||
 		slices.ContainsFunc(a.people, func(p *content.Person) bool { return len(a.e.Card(p).Statements) > 0 }) {
 		return
 	}
@@ -318,7 +318,7 @@ func (a *asking) weigh() (known bool, missing []string, share float64, key bool)
 	for i, t := range rd.topics {
 		w := t.Weight
 		switch {
-		case t.Known:
+		case t.Known && !(capitalised(acronyms(a.Question), []string{t.Text}) && !nameKnown(t)):
 			known = true
 		case slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
 			continue
@@ -528,6 +528,16 @@ var (
 	whoAcronym = regexp.MustCompile(`(\S.*?\b)WHO\b`) // not the first word: "WHO moderated ...?" is a shout
 )
 
+// nameKnown reports whether a name the question writes with a capital is the
+// summary's own, or the hand vocabulary's, or what the summary's names are
+// called ("Swiss" for "Switzerland"): a dictionary's synonym of a name is
+// another name ("US" is not the Americas segment's "America").
+func nameKnown(t index.Topic) bool {
+	return t.Own || slices.ContainsFunc(t.Equivalents, func(p index.Phrase) bool {
+		return !p.Bridged || p.Relation == content.Pertainym || p.Relation == content.Derivation
+	})
+}
+
 // asWritten returns the words as the question wrote them: the search reads
 // "germany", the reply says "Germany".
 func asWritten(q string, words []string) []string {
@@ -546,6 +556,18 @@ func asWritten(q string, words []string) []string {
 			}
 		}
 		out[i] = strings.Join(parts, " ")
+	}
+	return out
+}
+
+// capitals returns the words the question writes with a capital letter, not
+// at its start, folded: names, which the corrector matches more eagerly.
+func capitals(q string) map[string]bool {
+	out := map[string]bool{}
+	for i, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if i > 0 && unicode.IsUpper([]rune(w)[0]) {
+			out[index.Fold(w)] = true
+		}
 	}
 	return out
 }

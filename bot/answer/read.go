@@ -212,12 +212,31 @@ var contractions = map[string]string{"aren": "are", "isn": "is", "wasn": "was", 
 // bridge becomes the hearing word closest to it, if one is close enough.
 type corrector struct {
 	known map[string]bool // words that need no correction
-	// byStart holds the hearing's words by first letter and length in runes.
-	byStart map[rune]map[int][]string
+	// byStart holds the hearing's words by first letter and length in runes;
+	// namesByStart its people's names.
+	byStart, namesByStart map[rune]map[int][]string
+	names                 map[string]bool
 }
 
 func newCorrector(h *content.Hearing) *corrector {
-	c := &corrector{known: map[string]bool{}, byStart: map[rune]map[int][]string{}}
+	c := &corrector{known: map[string]bool{}, byStart: map[rune]map[int][]string{},
+		namesByStart: map[rune]map[int][]string{}, names: map[string]bool{}}
+	for _, p := range h.People {
+		for _, w := range fold(p.Name) {
+			if r := []rune(w); len(r) >= 4 && !c.names[w] {
+				c.names[w] = true
+				if c.namesByStart[r[0]] == nil {
+					c.namesByStart[r[0]] = map[int][]string{}
+				}
+				c.namesByStart[r[0]][len(r)] = append(c.namesByStart[r[0]][len(r)], w)
+			}
+		}
+	}
+	for _, byLength := range c.namesByStart {
+		for _, ws := range byLength {
+			slices.Sort(ws)
+		}
+	}
 	hearing := map[string]bool{}
 	addHearing := func(texts ...string) {
 		for _, t := range texts {
@@ -289,13 +308,19 @@ func newCorrector(h *content.Hearing) *corrector {
 
 // correct returns words with each unknown word of four letters or more
 // replaced by the hearing's closest word: one edit away (two for words of
-// twelve letters or more), a transposition counting as one.
-func (c *corrector) correct(words []string) []string {
+// twelve letters or more), a transposition counting as one. A known word
+// written with a capital (in capital) is replaced by a person's name close to
+// it: "Arbor" is "Arbour".
+func (c *corrector) correct(words []string, capital map[string]bool) []string {
 	out := words
 	for i, w := range words {
 		n := len([]rune(w))
-		if n < 4 || c.known[w] || unicode.IsDigit([]rune(w)[0]) {
+		if n < 4 || c.known[w] && !(capital[w] && !c.names[w]) || unicode.IsDigit([]rune(w)[0]) {
 			continue
+		}
+		candidates := c.byStart
+		if c.known[w] {
+			candidates = c.namesByStart // "Arbor": an English word, written as a name
 		}
 		// Short words are too close to other words for a change of letter
 		// ("joke" is not "jose"); a letter left out or two swapped still
@@ -308,7 +333,7 @@ func (c *corrector) correct(words []string) []string {
 		best, bestD := "", limit+1
 		first := []rune(w)[0]
 		for m := n - limit; m <= n+limit; m++ {
-			for _, cand := range c.byStart[first][m] {
+			for _, cand := range candidates[first][m] {
 				if n <= 5 && !sameLetters(w, cand) && !dropped(w, cand) {
 					continue
 				}

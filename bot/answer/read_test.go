@@ -134,8 +134,13 @@ func missing(words ...string) func(Response) string {
 
 func TestCorrector(t *testing.T) {
 	c := newCorrector(engine(t).h)
-	got := c.correct([]string{"lajcek", "remraks", "mechanisims", "kahn", "joke", "letting", "password", "wich"})
-	want := []string{"lajcak", "remarks", "mechanisms", "khan", "joke", "letting", "password", "which"}
+	got := c.correct([]string{"lajcek", "remraks", "mechanisims", "kahn", "joke", "letting", "password", "wich", "arbor", "arbor"}, nil)
+	want := []string{"lajcak", "remarks", "mechanisms", "khan", "joke", "letting", "password", "which", "arbor", "arbor"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("corrections (-want +got):\n%s", diff)
+	}
+	got = c.correct([]string{"louis", "arbor"}, map[string]bool{"louis": true, "arbor": true})
+	want = []string{"louise", "arbour"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("corrections (-want +got):\n%s", diff)
 	}
