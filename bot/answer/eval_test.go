@@ -211,7 +211,7 @@ func TestEval(t *testing.T) {
 		{"testdata/eval-dev5.jsonl", figures{top1: 64, top3: 74, paraphraseTop3: 74, abstain: 80, speaker: 68, verbatim: 100, foundTop3: 81, wrong: 21}},
 		{"testdata/eval-team.jsonl", figures{top1: 93, top3: 95, paraphraseTop3: 75, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 97, wrong: 4}},
 		{"testdata/eval-holdout.jsonl", figures{top1: 94, top3: 100, paraphraseTop3: 100, abstain: 88, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 7}},
-		{"testdata/eval-blind.jsonl", figures{top1: 70, top3: 74, paraphraseTop3: 70, abstain: 94, speaker: 87, verbatim: 100, foundTop3: 84, wrong: 13}},
+		{"testdata/eval-blind.jsonl", figures{top1: 70, top3: 74, paraphraseTop3: 70, abstain: 94, speaker: 87, verbatim: 100, foundTop3: 84, wrong: 14}},
 		{"testdata/eval-blind2.jsonl", figures{top1: 78, top3: 82, paraphraseTop3: 72, abstain: 88, speaker: 100, verbatim: 100, foundTop3: 84, wrong: 13}},
 	} {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(set.file, "testdata/"), ".jsonl"), func(t *testing.T) {
