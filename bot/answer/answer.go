@@ -73,6 +73,8 @@ func (r Response) Abstained() bool { return len(r.Excerpts) == 0 && len(r.People
 // nothing particular is missing.
 func (r Response) Hedge() string {
 	switch {
+	case r.Figure && r.Missing[0] == "when":
+		return "The summary gives no date for that."
 	case r.Figure:
 		return "The summary gives no figures for that (" + r.Missing[0] + ")."
 	case r.Absent:
@@ -445,6 +447,13 @@ func (e *Engine) read(words []string, named bool) reading {
 	}
 	rd.topic = strings.Join(topic, " ")
 	rd.topics = e.x.Topics(rd.topic)
+	for i, t := range rd.topics {
+		// An everyday word tells less of what a question is about, however
+		// rare it is in the summary: "help", "find", "special".
+		if len(t.Terms) == 1 && e.generic(index.Fold(t.Text)) {
+			rd.topics[i].Weight /= 2
+		}
+	}
 	return rd
 }
 
@@ -541,7 +550,7 @@ func nameKnown(t index.Topic) bool {
 // asWritten returns the words as the question wrote them: the search reads
 // "germany", the reply says "Germany".
 func asWritten(q string, words []string) []string {
-	written := map[string]string{}
+	written := map[string]string{"usa": "US"} // acronyms made it "USA"
 	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if f := index.Fold(w); written[f] == "" {
 			written[f] = w

@@ -89,8 +89,11 @@ var auxiliaries = []string{"did", "does", "do", "is", "was", "are", "were", "has
 var figureNouns = []string{"budget", "budgets", "cost", "costs", "price", "funding", "percentage", "proportion",
 	"statistics", "stats", "figures", "numbers", "total", "headcount", "attendance", "turnout"}
 
-// asksFigure returns the words asking for a number, or "".
+// asksFigure returns the words asking for a number or a date, or "".
 func asksFigure(words []string) string {
+	if len(words) > 0 && words[0] == "when" || containsSeq(words, []string{"what", "date"}) || containsSeq(words, []string{"what", "year"}) {
+		return "when"
+	}
 	for _, f := range figureWords {
 		for i := range words {
 			// "how much did he value it" asks a degree, not a figure
@@ -113,6 +116,9 @@ var numberWords = []string{"two", "three", "four", "five", "six", "seven", "eigh
 	"twelve", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands",
 	"million", "millions", "billion", "dozen", "dozens", "percent", "half", "majority"}
 
+// date is a date or a year: "11 October 2017", "in 2018".
+var date = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|(19|20)\d\d)\b`)
+
 // clockTime is a time of day: "10 a.m.", "3pm", "15:00".
 var clockTime = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d|\s?(a\.?m\.?|p\.?m\.?)|\s?o'clock)`)
 
@@ -122,6 +128,9 @@ var clockTime = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d|\s?(a\.?m\.?|p\.?m\.?)|\
 func givesFigure(asked, text string) bool {
 	if strings.HasSuffix(asked, "time") || strings.HasSuffix(asked, "hour") || strings.HasSuffix(asked, "late") || strings.HasSuffix(asked, "early") {
 		return clockTime.MatchString(text)
+	}
+	if asked == "when" {
+		return date.MatchString(text)
 	}
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/'
