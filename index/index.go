@@ -374,7 +374,10 @@ func (x *Index) Passages(ctx context.Context, q Query) ([]Hit, error) {
 
 // People searches the hearing's people by name, title, organisation and role.
 func (x *Index) People(ctx context.Context, q Query) ([]Hit, error) {
-	topics := x.Topics(q.Text)
+	topics := q.Topics
+	if topics == nil {
+		topics = x.Topics(q.Text)
+	}
 	fields := map[string]float64{fieldName: boostName, fieldText: boostText, fieldContext: boostContext}
 	var extra []query.Query
 	for _, s := range q.Segments {

@@ -398,6 +398,19 @@ func (a *asking) passages() error {
 	return nil
 }
 
+// topics are the topics of text, an everyday word weighing half: it tells
+// less of what a question is about, however rare it is in the summary
+// ("help", "find", "special").
+func (e *Engine) topics(text string) []index.Topic {
+	topics := e.x.Topics(text)
+	for i, t := range topics {
+		if len(t.Terms) == 1 && e.generic(index.Fold(t.Text)) {
+			topics[i].Weight /= 2
+		}
+	}
+	return topics
+}
+
 // reading is what is left of a question once the words that name people and
 // segments are taken out.
 type reading struct {
@@ -446,14 +459,7 @@ func (e *Engine) read(words []string, named bool) reading {
 		topic = append(topic, w)
 	}
 	rd.topic = strings.Join(topic, " ")
-	rd.topics = e.x.Topics(rd.topic)
-	for i, t := range rd.topics {
-		// An everyday word tells less of what a question is about, however
-		// rare it is in the summary: "help", "find", "special".
-		if len(t.Terms) == 1 && e.generic(index.Fold(t.Text)) {
-			rd.topics[i].Weight /= 2
-		}
-	}
+	rd.topics = e.topics(rd.topic)
 	return rd
 }
 

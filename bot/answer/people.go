@@ -477,7 +477,7 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 			return e.cards(found), nil
 		}
 	}
-	hits, err := e.x.People(ctx, index.Query{Text: q, Segments: segments, Limit: maxCards})
+	hits, err := e.x.People(ctx, index.Query{Text: q, Topics: e.topics(q), Segments: segments, Limit: maxCards})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
