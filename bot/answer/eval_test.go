@@ -205,14 +205,14 @@ func TestEval(t *testing.T) {
 		floors figures
 	}{
 		{"testdata/eval-dev.jsonl", figures{top1: 100, top3: 100, paraphraseTop3: 100, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 0}},
-		{"testdata/eval-dev2.jsonl", figures{top1: 90, top3: 93, paraphraseTop3: 85, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 96, wrong: 4}},
-		{"testdata/eval-dev3.jsonl", figures{top1: 88, top3: 92, paraphraseTop3: 84, abstain: 83, speaker: 85, verbatim: 100, foundTop3: 98, wrong: 7}},
+		{"testdata/eval-dev2.jsonl", figures{top1: 92, top3: 96, paraphraseTop3: 92, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 97, wrong: 5}},
+		{"testdata/eval-dev3.jsonl", figures{top1: 91, top3: 94, paraphraseTop3: 88, abstain: 83, speaker: 92, verbatim: 100, foundTop3: 98, wrong: 6}},
 		{"testdata/eval-dev4.jsonl", figures{top1: 92, top3: 95, paraphraseTop3: 88, abstain: 78, speaker: 100, verbatim: 100, foundTop3: 95, wrong: 15}},
-		{"testdata/eval-dev5.jsonl", figures{top1: 65, top3: 73, paraphraseTop3: 73, abstain: 86, speaker: 62, verbatim: 100, foundTop3: 80, wrong: 17}},
+		{"testdata/eval-dev5.jsonl", figures{top1: 72, top3: 79, paraphraseTop3: 79, abstain: 80, speaker: 81, verbatim: 100, foundTop3: 83, wrong: 16}},
 		{"testdata/eval-team.jsonl", figures{top1: 93, top3: 95, paraphraseTop3: 75, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 97, wrong: 4}},
 		{"testdata/eval-holdout.jsonl", figures{top1: 97, top3: 100, paraphraseTop3: 100, abstain: 88, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 5}},
-		{"testdata/eval-blind.jsonl", figures{top1: 69, top3: 73, paraphraseTop3: 66, abstain: 94, speaker: 75, verbatim: 100, foundTop3: 82, wrong: 15}},
-		{"testdata/eval-blind2.jsonl", figures{top1: 78, top3: 82, paraphraseTop3: 75, abstain: 88, speaker: 100, verbatim: 100, foundTop3: 86, wrong: 12}},
+		{"testdata/eval-blind.jsonl", figures{top1: 70, top3: 76, paraphraseTop3: 70, abstain: 88, speaker: 87, verbatim: 100, foundTop3: 85, wrong: 15}},
+		{"testdata/eval-blind2.jsonl", figures{top1: 78, top3: 81, paraphraseTop3: 75, abstain: 88, speaker: 90, verbatim: 100, foundTop3: 85, wrong: 12}},
 	} {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(set.file, "testdata/"), ".jsonl"), func(t *testing.T) {
 			got, misses := score(t, e, loadEval(t, set.file))
