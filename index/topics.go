@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -58,8 +59,11 @@ var particles = map[string]bool{"up": true, "out": true, "down": true, "off": tr
 // particleGap is the most words a phrasal verb's object may hold.
 const particleGap = 3
 
-// maxTopics bounds the work one question can cause.
-const maxTopics = 24
+// maxTopics and maxEquivalents bound the work one question can cause.
+const (
+	maxTopics      = 24
+	maxEquivalents = 6
+)
 
 // vocabulary is content.Vocabulary prepared for matching analysed questions.
 type vocabulary struct {
@@ -285,6 +289,12 @@ func (x *Index) Topics(question string) []Topic {
 			t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool {
 				return !x.vocab.inSentences(p) || len(t.Terms) > 0 && subset(t.Terms, p.Terms)
 			})
+			if len(t.Equivalents) > maxEquivalents {
+				// The strongest, in the order the vocabulary and the
+				// bridge give them: each costs a query.
+				slices.SortStableFunc(t.Equivalents, func(a, b Phrase) int { return cmp.Compare(b.Weight, a.Weight) })
+				t.Equivalents = t.Equivalents[:maxEquivalents]
+			}
 
 			// A broader or narrower word does not vouch for a topic: WordNet
 			// relates many senses, and "capital" is not known because the
