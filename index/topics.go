@@ -276,43 +276,9 @@ func (x *Index) Topics(question string) []Topic {
 		}
 		if (len(t.Terms) > 0 || len(t.Equivalents) > 0) && !seen[key] && len(topics) < maxTopics {
 			seen[key] = true
-			own := Phrase{Terms: t.Terms}
-			if x.vocab.sentencesWith(own) > 0 {
-				// The summary's own word needs no dictionary: WordNet's
-				// other senses of "related" would only add noise.
-				t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool { return p.Bridged })
+			if t, ok := x.settle(t); ok {
+				topics = append(topics, t)
 			}
-			// Only equivalents some sentence holds can match, and one that
-			// holds the topic's own terms ("Global Compact" for "compact")
-			// matches only where they do: the others would cost a query each
-			// for nothing.
-			t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool {
-				return !x.vocab.inSentences(p) || len(t.Terms) > 0 && subset(t.Terms, p.Terms)
-			})
-			if len(t.Equivalents) > maxEquivalents {
-				// The strongest, in the order the vocabulary and the
-				// bridge give them: each costs a query.
-				slices.SortStableFunc(t.Equivalents, func(a, b Phrase) int { return cmp.Compare(b.Weight, a.Weight) })
-				t.Equivalents = t.Equivalents[:maxEquivalents]
-			}
-
-			// A broader or narrower word does not vouch for a topic: WordNet
-			// relates many senses, and "capital" is not known because the
-			// summary says "stock-taking".
-			t.Own = own.knownIn(x.vocab.known)
-			t.Known = t.Own || slices.ContainsFunc(t.Equivalents, func(p Phrase) bool {
-				if p.Bridged {
-					// and only through the summary's own sentences, not a
-					// name: "US" is not the Americas segment's "America"
-					return p.Weight > bridgeWeights[content.Hyponym] && x.vocab.inSentences(p)
-				}
-				return p.knownIn(x.vocab.known)
-			})
-			if len(t.Terms) == 0 && !t.Known {
-				return // a stop word with no equivalent that vouches for it: "being"
-			}
-			t.Weight = x.vocab.weight(t)
-			topics = append(topics, t)
 		}
 	}
 	taken := map[int]bool{} // particles already read with their verb
@@ -348,6 +314,44 @@ func (x *Index) Topics(question string) []Topic {
 		i++
 	}
 	return topics
+}
+
+// settle keeps the equivalents of a topic that are worth a query, says
+// whether and how the hearing knows it, and weighs it; false when it is no
+// topic at all.
+func (x *Index) settle(t Topic) (Topic, bool) {
+	own := Phrase{Terms: t.Terms}
+	if x.vocab.sentencesWith(own) > 0 {
+		// The summary's own word needs no dictionary: WordNet's other senses
+		// of "related" would only add noise.
+		t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool { return p.Bridged })
+	}
+	// Only equivalents some sentence holds can match, and one that holds the
+	// topic's own terms ("Global Compact" for "compact") matches only where
+	// they do: the others would cost a query each for nothing.
+	t.Equivalents = slices.DeleteFunc(slices.Clone(t.Equivalents), func(p Phrase) bool {
+		return !x.vocab.inSentences(p) || len(t.Terms) > 0 && subset(t.Terms, p.Terms)
+	})
+	if len(t.Equivalents) > maxEquivalents { // the strongest: each costs a query
+		slices.SortStableFunc(t.Equivalents, func(a, b Phrase) int { return cmp.Compare(b.Weight, a.Weight) })
+		t.Equivalents = t.Equivalents[:maxEquivalents]
+	}
+	// A broader or narrower word does not vouch for a topic: WordNet relates
+	// many senses, and "capital" is not known because the summary says
+	// "stock-taking". Nor does a bridged word found only in a name: "US" is
+	// not the Americas segment's "America".
+	t.Own = own.knownIn(x.vocab.known)
+	t.Known = t.Own || slices.ContainsFunc(t.Equivalents, func(p Phrase) bool {
+		if p.Bridged {
+			return p.Weight > bridgeWeights[content.Hyponym] && x.vocab.inSentences(p)
+		}
+		return p.knownIn(x.vocab.known)
+	})
+	if len(t.Terms) == 0 && !t.Known {
+		return t, false // a stop word with no equivalent that vouches for it: "being"
+	}
+	t.Weight = x.vocab.weight(t)
+	return t, true
 }
 
 // match finds the longest vocabulary member at the start of words and
