@@ -189,7 +189,7 @@ func (e *Engine) Hearing() *content.Hearing { return e.h }
 // the summary does not cover gets a Response that Abstained.
 func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	q := Normalize(question)
-	words := possessive(fold(acronyms(q)))
+	words := possessive(fold(acronyms(asked(q))))
 	if len(words) == 0 { // nothing but punctuation, symbols or markup
 		return Response{Question: q}, ErrEmpty
 	}
@@ -294,8 +294,17 @@ func (a *asking) person() (done bool, err error) {
 		if err != nil {
 			return false, err
 		}
-		if x := e.pick(hits, minCoverage, a.named); len(x) > 0 && x[0].Kind == content.Narrative {
-			if doers := e.named(x[0]); len(doers) > 0 && !slices.ContainsFunc(cards, func(c Card) bool { return slices.Contains(doers, c.Person) }) {
+		if x := e.pick(hits, minCoverage, a.named); len(x) > 0 {
+			// "Who said migrants should be seen as people first?": whom the
+			// summary credits with the sentence that says it.
+			var doers []*content.Person
+			switch {
+			case x[0].Kind == content.Narrative:
+				doers = e.named(x[0])
+			case x[0].Kind == content.Statement && slices.ContainsFunc(a.words, func(w string) bool { return slices.Contains(sayWords, w) }):
+				doers = x[0].Speakers
+			}
+			if len(doers) > 0 && !slices.ContainsFunc(cards, func(c Card) bool { return slices.Contains(doers, c.Person) }) {
 				a.People, a.Excerpts = e.cards(doers), x[:1]
 				return true, nil
 			}
@@ -574,6 +583,32 @@ func asWritten(q string, words []string) []string {
 	}
 	return out
 }
+
+// sayWords in a "who" question ask who said something.
+var sayWords = []string{"said", "say", "says", "stressed", "emphasised", "emphasized", "argued", "noted", "mentioned",
+	"highlighted", "underlined", "underscored", "called", "raised", "talked", "spoke", "suggested", "proposed", "warned",
+	"insisted", "pointed", "claimed", "stated", "urged"}
+
+// asked returns the sentences of q that ask, when it also holds others:
+// "Detention centres are prisons. Did anyone demand detention be reviewed?"
+// asks about detention, not about prisons.
+func asked(q string) string {
+	ends := sentenceEnd.FindAllStringIndex(q, -1)
+	var out []string
+	start := 0
+	for _, m := range ends {
+		if strings.Contains(q[m[0]:m[1]], "?") {
+			out = append(out, strings.TrimSpace(q[start:m[1]]))
+		}
+		start = m[1]
+	}
+	if len(ends) < 2 || len(out) == 0 {
+		return q
+	}
+	return strings.Join(out, " ")
+}
+
+var sentenceEnd = regexp.MustCompile(`[.!?]+(\s+|$)`)
 
 // capitals returns the words the question writes with a capital letter, not
 // at its start, folded: names, which the corrector matches more eagerly.

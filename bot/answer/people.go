@@ -380,13 +380,14 @@ var (
 	askWho   = []string{"who", "whom", "whose"}
 	askAfter = []string{"by", "to", "for", "with", "from", "of"}
 	// nouns that, after "which" or "what", ask for people or organisations
-	askWhich = []string{"organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
+	askWhich = []string{"partner", "representative", "director", "official", "expert", "lawyer", "ambassador", "delegate", "org", "orgs", "organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
 	askAbout = [][]string{{"job"}, {"role"}, {"title"}, {"position"}, {"org"}, {"organisation"}, {"organization"}, {"affiliation"}, {"employer"}, {"background"}, {"bio"}, {"profile"}, {"work", "for"}, {"works", "for"}, {"work", "at"}, {"works", "at"}, {"represent"}, {"represents"}, {"represented"}, {"representing"}, {"where"}}
 	// words that ask for people even without a name: "did anyone speak for unions?"
 	askFor    = [][]string{{"name"}, {"names"}, {"called"}, {"speak", "for"}, {"spoke", "for"}, {"speaks", "for"}, {"speaking", "for"}, {"on", "behalf"}, {"represented"}, {"representing"}}
 	bareExtra = []string{"mr", "ms", "mrs", "dr", "h", "e", "he", "she", "is", "was", "the", "a", "s", "tell", "me", "about", "please", "info", "information", "card"}
 
-	moderatorWords = []string{"moderated", "moderator", "moderators", "moderate", "chaired", "chair", "chairs", "led", "lead", "facilitated", "ran", "hosted"}
+	moderatorWords = []string{"moderated", "moderator", "moderators", "moderate", "moderating", "chaired", "chair", "chairs",
+		"chairing", "led", "lead", "leading", "facilitated", "ran", "running", "hosted", "hosting"}
 )
 
 // isPersonQuestion reports whether the question asks for people rather than
