@@ -81,6 +81,15 @@ func TestUnderstanding(t *testing.T) {
 			return ""
 		}},
 		{"Who gave a speech just before the third panel started?", cards("William Lacy Swing")},
+		{"Who said migrants should be seen as people first and foremost?", cards("Miroslav Lajčák")},
+		{"Detention centres are a disgrace. Did anyone demand detention be reviewed?", holds("Return and detention policies should be reviewed")},
+		{"pvt sector role asia", holds("Private sector is getting more engaged")},
+		{"When is the African passport supposed to launch?", func(r Response) string {
+			if !r.Abstained() || !r.Figure {
+				return "want no answer for lack of a date"
+			}
+			return ""
+		}},
 		// typos and casual wording
 		{"What did Louis Arbor say about civil socety?", credits("Louise Arbour")},
 		{"decent work stuff pls", holds("decent work")},
@@ -143,6 +152,20 @@ func TestCorrector(t *testing.T) {
 	want = []string{"louise", "arbour"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("corrections (-want +got):\n%s", diff)
+	}
+}
+
+func TestAsked(t *testing.T) {
+	for q, want := range map[string]string{
+		"Kids in cages! Did anyone mention children?": "Did anyone mention children?",
+		"Who moderated panel 1? And panel 2?":         "Who moderated panel 1? And panel 2?",
+		"e.g. what about ECOWAS?":                     "what about ECOWAS?",
+		"detention policies":                          "detention policies",
+		"This is long. No question here.":             "This is long. No question here.",
+	} {
+		if got := asked(q); got != want {
+			t.Errorf("asked(%q) = %q, want %q", q, got, want)
+		}
 	}
 }
 
