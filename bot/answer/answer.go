@@ -503,15 +503,18 @@ func (e *Engine) generic(word string) bool {
 }
 
 // compound reports whether the i-th topic, a common noun, stands right
-// before a topic the summary has and so changes what it means: "student
-// visas" are not the summary's visas.
+// before or after a topic the summary has and so changes what it means:
+// "student visas" are not the summary's visas, nor "forced marriage" its
+// forced labour.
 func (e *Engine) compound(rd reading, i int) bool {
-	if i+1 >= len(rd.topics) || !rd.topics[i+1].Known {
+	w := index.Fold(rd.topics[i].Text)
+	if !slices.ContainsFunc(baseForms(w), func(b string) bool { return e.h.CommonNouns[b] }) {
 		return false
 	}
-	w := index.Fold(rd.topics[i].Text)
-	noun := slices.ContainsFunc(baseForms(w), func(b string) bool { return e.h.CommonNouns[b] })
-	return noun && strings.Contains(index.Fold(rd.topic), w+" "+index.Fold(rd.topics[i+1].Text))
+	topic := index.Fold(rd.topic)
+	next := i+1 < len(rd.topics) && rd.topics[i+1].Known && strings.Contains(topic, w+" "+index.Fold(rd.topics[i+1].Text))
+	prev := i > 0 && rd.topics[i-1].Known && strings.Contains(topic, index.Fold(rd.topics[i-1].Text)+" "+w)
+	return next || prev // "student visas", "forced marriage"
 }
 
 // american respells the usual British endings: WordNet is American.

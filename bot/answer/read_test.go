@@ -84,6 +84,7 @@ func TestUnderstanding(t *testing.T) {
 		{"Who said migrants should be seen as people first and foremost?", cards("Miroslav Lajčák")},
 		{"Detention centres are a disgrace. Did anyone demand detention be reviewed?", holds("Return and detention policies should be reviewed")},
 		{"pvt sector role asia", holds("Private sector is getting more engaged")},
+		{"What was said about traffickers recruiting victims through social media?", missing("media")},
 		{"When is the African passport supposed to launch?", func(r Response) string {
 			if !r.Abstained() || !r.Figure {
 				return "want no answer for lack of a date"
