@@ -174,6 +174,9 @@ func answerBlocks(r answer.Response) message {
 		m.Blocks = append(m.Blocks, quote(x.Text, x.Highlights)...)
 		m.Blocks = append(m.Blocks, contextLine(citation(x)))
 	}
+	if r.More > 0 {
+		m.Blocks = append(m.Blocks, contextLine(fmt.Sprintf("%d more in the summary: ask about a topic of the segment to see it.", r.More)))
+	}
 	switch {
 	case len(r.Excerpts) > 0:
 		x := r.Excerpts[0]

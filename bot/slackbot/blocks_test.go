@@ -113,6 +113,7 @@ func TestGoldenBlocks(t *testing.T) {
 		{"mention-person", "mention", "Who moderated the first panel?"},
 		{"mention-participants", "mention", "What did participants say about the shipping industry?"},
 		{"mention-missing-word", "mention", "What did participants say about firewalls?"},
+		{"mention-recap", "mention", "tl;dr of panel 2"},
 		{"mention-abstain-broadcast", "mention", "<!channel> what about &lt;b&gt;sourdough&lt;/b&gt; &amp; rye?"},
 		{"mention-empty", "mention", "<@UBOT>"},
 		{"command-help", "command", "help"},
