@@ -384,7 +384,7 @@ var (
 	askAbout = [][]string{{"job"}, {"role"}, {"title"}, {"position"}, {"org"}, {"organisation"}, {"organization"}, {"affiliation"}, {"employer"}, {"background"}, {"bio"}, {"profile"}, {"work", "for"}, {"works", "for"}, {"work", "at"}, {"works", "at"}, {"represent"}, {"represents"}, {"represented"}, {"representing"}, {"where"}}
 	// words that ask for people even without a name: "did anyone speak for unions?"
 	askFor    = [][]string{{"name"}, {"names"}, {"called"}, {"speak", "for"}, {"spoke", "for"}, {"speaks", "for"}, {"speaking", "for"}, {"on", "behalf"}, {"represented"}, {"representing"}}
-	bareExtra = []string{"mr", "ms", "mrs", "dr", "h", "e", "he", "she", "is", "was", "the", "a", "s", "tell", "me", "about", "please", "info", "information", "card"}
+	bareExtra = []string{"exec", "executive", "dir", "director", "deputy", "head", "chief", "mr", "ms", "mrs", "dr", "h", "e", "he", "she", "is", "was", "the", "a", "s", "tell", "me", "about", "please", "info", "information", "card"}
 
 	moderatorWords = []string{"moderated", "moderator", "moderators", "moderate", "moderating", "chaired", "chair", "chairs",
 		"chairing", "led", "lead", "leading", "facilitated", "ran", "running", "hosted", "hosting"}

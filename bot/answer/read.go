@@ -28,7 +28,7 @@ const (
 var groupWords = map[string]group{
 	"speakers": anyone, "speaker": anyone, "people": anyone, "they": anyone, "them": anyone,
 	"everyone": anyone, "anyone": anyone, "anybody": anyone, "someone": anyone, "somebody": anyone,
-	"folks": anyone, "stakeholders": anyone,
+	"folks": anyone, "stakeholders": anyone, "officials": anyone, "bureaucrats": anyone, "diplomats": anyone,
 	"panellists": panellists, "panelists": panellists, "panellist": panellists, "panelist": panellists,
 	"panel": panellists, "panels": panellists,
 	"participants": participants, "participant": participants, "floor": participants, "audience": participants,
@@ -172,7 +172,8 @@ var casual = []string{"yo", "pls", "plz", "please", "abt", "bout", "thing", "thi
 	"tell", "show", "explain", "describe", "let", "know", "wondering", "curious", "get", "got", "bot",
 	"hearingbot", "say", "said", "says", "talk", "talked", "discuss", "discussed", "discussion", "session",
 	"segment", "anywhere", "somewhere", "everywhere", "ever", "else", "again", "exactly", "specifically",
-	"basically", "according", "lots", "lot", "plenty", "bunch", "loads", "tons", "kind", "kinds", "sort", "sorts", "guy", "guys", "woman", "man", "lady", "gentleman", "person", "folks", "wat", "wut", "wot", "whta", "waht", "regarding", "concerning"}
+	"basically", "according", "lots", "lot", "plenty", "bunch", "loads", "tons", "kind", "kinds", "sort", "sorts", "guy", "guys", "woman", "man", "lady", "gentleman", "person", "folks", "wat", "wut", "wot", "whta", "waht", "regarding", "concerning", "stance", "msg", "opinion", "opinions",
+	"sat", "sit", "sitting", "seated"}
 
 // common are short English words that are never typos of the hearing's.
 var common = []string{"what", "which", "when", "where", "there", "their", "them", "they", "then", "than",
@@ -183,7 +184,7 @@ var common = []string{"what", "which", "when", "where", "there", "their", "them"
 
 // functionWords are words that the search keeps, for phrases such as
 // "without papers", but that are never what a question is about.
-var functionWords = []string{"be", "every", "everyone", "everybody", "everything", "whatever", "whoever",
+var functionWords = []string{"be", "must", "shall", "ought", "pre", "non", "co", "re", "every", "everyone", "everybody", "everything", "whatever", "whoever",
 	"whichever", "together", "away", "anyway", "instead", "without", "within", "whether", "upon", "onto", "toward", "towards", "among",
 	"amongst", "across", "beyond", "despite", "unless", "until", "via", "per", "whereas", "whilst"}
 
