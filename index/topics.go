@@ -62,7 +62,7 @@ const particleGap = 3
 // maxTopics and maxEquivalents bound the work one question can cause.
 const (
 	maxTopics      = 24
-	maxEquivalents = 6
+	maxEquivalents = 5
 )
 
 // vocabulary is content.Vocabulary prepared for matching analysed questions.

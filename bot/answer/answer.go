@@ -492,6 +492,9 @@ func (e *Engine) about(x Excerpt, people []*content.Person) bool {
 // rather than what to be what a question is about ("doctors", "singled",
 // "neighbouring"): missing from the summary, it weighs half.
 func (e *Engine) generic(word string) bool {
+	if e.h.Generic[word] {
+		return true // most are as written: no need to try inflections
+	}
 	for _, w := range []string{word, american.Replace(word)} {
 		for _, base := range baseForms(w) {
 			if e.h.Generic[base] {
