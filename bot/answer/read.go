@@ -91,7 +91,10 @@ var figureNouns = []string{"budget", "budgets", "cost", "costs", "price", "fundi
 
 // asksFigure returns the words asking for a number or a date, or "".
 func asksFigure(words []string) string {
-	if len(words) > 0 && words[0] == "when" || containsSeq(words, []string{"what", "date"}) || containsSeq(words, []string{"what", "year"}) {
+	whenAsks := len(words) > 0 && words[0] == "when" && !slices.ContainsFunc(words[1:], func(w string) bool {
+		return slices.Contains([]string{"what", "which", "who", "how", "why", "where"}, w) // "When X, what Y?"
+	})
+	if whenAsks || containsSeq(words, []string{"what", "date"}) || containsSeq(words, []string{"what", "year"}) {
 		return "when"
 	}
 	for _, f := range figureWords {
