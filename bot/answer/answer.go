@@ -193,7 +193,8 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if len(words) == 0 { // nothing but punctuation, symbols or markup
 		return Response{Question: q}, ErrEmpty
 	}
-	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.corrector.correct(words, capitals(acronyms(q)))}
+	caps := capitals(acronyms(q))
+	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.corrector.correct(words, caps), caps: caps}
 	a.people, a.rest = e.mentions(a.words)
 	a.people = leaders(a.words, a.people)
 	a.segments, _ = e.segments(a.words)
@@ -216,7 +217,8 @@ type asking struct {
 	Response
 	e        *Engine
 	ctx      context.Context
-	words    []string // folded and corrected
+	words    []string        // folded and corrected
+	caps     map[string]bool // the words written as names, folded: see capitals
 	people   []*content.Person
 	rest     []string // the words that do not name people
 	segments []*content.Segment
@@ -257,8 +259,11 @@ func (a *asking) named(h index.Hit) bool {
 	return slices.ContainsFunc(a.people, h.Sentence.Credits) || a.inSegments(h)
 }
 
-func (a *asking) inSegments(h index.Hit) bool {
-	return slices.ContainsFunc(a.segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
+func (a *asking) inSegments(h index.Hit) bool { return inAny(h.Sentence, a.segments) }
+
+// inAny reports whether s belongs to one of the segments or their parts.
+func inAny(s *content.Sentence, segments []*content.Segment) bool {
+	return slices.ContainsFunc(segments, func(seg *content.Segment) bool { return within(s.Segment, seg) })
 }
 
 // panelOfModerators reads "the ILO panel" as the panel that the
@@ -329,7 +334,7 @@ func (a *asking) weigh() (known bool, missing []string, share float64, key bool)
 	for i, t := range rd.topics {
 		w := t.Weight
 		switch {
-		case t.Known && !(capitalised(acronyms(a.Question), []string{t.Text}) && !nameKnown(t)):
+		case t.Known && !(a.caps[index.Fold(t.Text)] && !nameKnown(t)):
 			known = true
 		case slices.Contains(functionWords, t.Text) || len([]rune(t.Text)) < 3:
 			continue
@@ -368,7 +373,7 @@ func (a *asking) passages() error {
 	// comes closest to the rest as related. Lighter everyday words may be
 	// the asker's idiom ("keep them under their thumb"): a hit must cover
 	// enough of the question's weight to answer anyway.
-	if len(missing) > 0 && (share >= 0.5 || key || capitalised(acronyms(a.Question), missing)) {
+	if len(missing) > 0 && (share >= 0.5 || key || slices.ContainsFunc(missing, func(m string) bool { return a.caps[index.Fold(m)] })) {
 		a.Missing, a.Related, a.Suggestions = missing, e.pick(hits, minCoverage/2*(1-share), a.named), e.Suggestions()
 		return nil
 	}
@@ -483,7 +488,7 @@ func (e *Engine) about(x Excerpt, people []*content.Person) bool {
 	if x.Kind == content.Introduction {
 		return false // naming a moderator is not saying what they argued
 	}
-	named, _ := e.mentions(fold(x.Text))
+	named := e.named(x)
 	return slices.ContainsFunc(people, func(p *content.Person) bool { return slices.Contains(named, p) })
 }
 
@@ -617,7 +622,8 @@ func asked(q string) string {
 var sentenceEnd = regexp.MustCompile(`[.!?]+(\s+|$)`)
 
 // capitals returns the words the question writes with a capital letter, not
-// at its start, folded: names, which the corrector matches more eagerly.
+// at its start, folded: names, which the corrector matches more eagerly and
+// which, missing from the summary, are key words ("Germany", "Bali Process").
 func capitals(q string) map[string]bool {
 	out := map[string]bool{}
 	for i, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) }) {
@@ -626,21 +632,6 @@ func capitals(q string) map[string]bool {
 		}
 	}
 	return out
-}
-
-// capitalised reports whether one of the missing words is written as a name in the
-// question (a capital letter not at its start): "Germany", "Bali Process".
-func capitalised(q string, missing []string) bool {
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) })
-	for i, w := range words {
-		if i == 0 || !unicode.IsUpper([]rune(w)[0]) {
-			continue
-		}
-		if slices.ContainsFunc(missing, func(m string) bool { return strings.EqualFold(m, w) }) {
-			return true
-		}
-	}
-	return false
 }
 
 // ranked searches the passages for what the question reads: the hits best
@@ -659,9 +650,7 @@ func (e *Engine) ranked(ctx context.Context, rd reading, people []*content.Perso
 		hits = preferring(hits, func(h index.Hit) bool { return g.says(h.Sentence) })
 	}
 	byPeople := func(h index.Hit) bool { return slices.ContainsFunc(people, h.Sentence.Credits) }
-	inSegments := func(h index.Hit) bool {
-		return slices.ContainsFunc(segments, func(s *content.Segment) bool { return within(h.Sentence.Segment, s) })
-	}
+	inSegments := func(h index.Hit) bool { return inAny(h.Sentence, segments) }
 	if len(segments) > 0 {
 		hits = preferring(hits, inSegments)
 	}

@@ -496,8 +496,8 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 // title, organisation and roles must match.
 const minPersonCoverage = 0.4
 
-// named returns the people a narrative excerpt names ("The President of
-// the General Assembly organized ...").
+// named returns the people an excerpt names ("The President of the General
+// Assembly organized ...").
 func (e *Engine) named(x Excerpt) []*content.Person {
 	people, _ := e.mentions(fold(x.Text))
 	return people
