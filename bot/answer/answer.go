@@ -552,16 +552,10 @@ func acronyms(q string) string {
 	if strings.Contains(q, "U") {
 		q = usAcronym.ReplaceAllString(q, "USA")
 	}
-	if strings.Contains(q, "WHO") {
-		q = whoAcronym.ReplaceAllString(q, "${1}World Health Organization")
-	}
 	return q
 }
 
-var (
-	usAcronym  = regexp.MustCompile(`\bU\.?S\.?\b`)
-	whoAcronym = regexp.MustCompile(`(\S.*?\b)WHO\b`) // not the first word: "WHO moderated ...?" is a shout
-)
+var usAcronym = regexp.MustCompile(`\bU\.?S\.?\b`)
 
 // nameKnown reports whether a name the question writes with a capital is the
 // summary's own, or the hand vocabulary's, or what the summary's names are
