@@ -99,6 +99,15 @@ func (r Response) Hedge() string {
 	return ""
 }
 
+// MoreLine says, after a recap, how many more statements the summary holds,
+// or "" when it holds none.
+func (r Response) MoreLine() string {
+	if r.More == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d more in the summary: ask about a topic of the segment to see it.", r.More)
+}
+
 // Excerpt is one or two contiguous sentences of the summary, verbatim, with
 // the citation of the sentence that answered.
 type Excerpt struct {

@@ -174,8 +174,8 @@ func answerBlocks(r answer.Response) message {
 		m.Blocks = append(m.Blocks, quote(x.Text, x.Highlights)...)
 		m.Blocks = append(m.Blocks, contextLine(citation(x)))
 	}
-	if r.More > 0 {
-		m.Blocks = append(m.Blocks, contextLine(fmt.Sprintf("%d more in the summary: ask about a topic of the segment to see it.", r.More)))
+	if more := r.MoreLine(); more != "" {
+		m.Blocks = append(m.Blocks, contextLine(more))
 	}
 	switch {
 	case len(r.Excerpts) > 0:

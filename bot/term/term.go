@@ -75,8 +75,8 @@ func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 		}
 		writeExcerpt(&b, i+1, x, st)
 	}
-	if r.More > 0 {
-		b.WriteString("\n" + wrapStyled(fmt.Sprintf("%d more in the summary: ask about a topic of the segment to see it.", r.More), st, 0, dim))
+	if more := r.MoreLine(); more != "" {
+		b.WriteString("\n" + wrapStyled(more, st, 0, dim))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
