@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -75,6 +76,8 @@ func (r Response) Hedge() string {
 	switch {
 	case r.Figure && r.Missing[0] == "when":
 		return "The summary gives no date for that."
+	case r.Figure && r.Missing[0] == "where":
+		return "The summary gives no place for that."
 	case r.Figure:
 		return "The summary gives no figures for that (" + r.Missing[0] + ")."
 	case r.Absent:
@@ -154,20 +157,32 @@ type Engine struct {
 	hearingNth     int // the hearing's number, from its title ("Second ..."), or 0
 }
 
-// segmentAlias is another name of a segment, as folded words.
+// segmentAlias is another name of a segment, as folded words. A topical
+// alias is also a word of the summary's sentences other than the segment's
+// title ("Mediterranean"): a question that names it may ask for that word.
 type segmentAlias struct {
 	segment *content.Segment
 	words   []string
+	topical bool
 }
 
 // New returns an Engine over the hearing and its index.
 func New(h *content.Hearing, x *index.Index) *Engine {
 	e := &Engine{h: h, x: x, names: names(h), corrector: newCorrector(h), hearingNth: hearingNumber(h.Title),
 		aliasesByFirst: map[string][]segmentAlias{}, panelTerms: map[*content.Segment][]string{}}
+	said := map[string]bool{}
+	for _, s := range h.Sentences {
+		for _, w := range fold(s.Text) {
+			said[w] = true
+		}
+	}
 	for _, s := range h.Segments {
+		title := fold(s.Title)
 		for _, a := range s.Aliases {
 			if f := fold(a); len(f) > 0 {
-				e.aliasesByFirst[f[0]] = append(e.aliasesByFirst[f[0]], segmentAlias{s, f})
+				topical := !slices.ContainsFunc(f, func(w string) bool { return !said[w] }) &&
+					slices.ContainsFunc(f, func(w string) bool { return !slices.Contains(title, w) })
+				e.aliasesByFirst[f[0]] = append(e.aliasesByFirst[f[0]], segmentAlias{s, f, topical})
 			}
 		}
 		if s.Kind == "panel" {
@@ -211,6 +226,11 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if absent := e.absent(a.words); absent != "" {
 		a.Missing, a.Absent, a.Suggestions = []string{absent}, true, e.Suggestions() // "the fourth panel"
 		return a.Response, nil
+	}
+	if len(a.segments) == 0 && len(a.people) == 0 && asksWhichSegment(a.words) {
+		if done, err := a.whichSegment(); done || err != nil {
+			return a.Response, err
+		}
 	}
 	if e.isPersonQuestion(a.words, a.people, a.rest) {
 		if done, err := a.person(); done || err != nil {
@@ -331,6 +351,61 @@ func (a *asking) person() (done bool, err error) {
 	return true, nil
 }
 
+// segmentNouns, after "which" (the first four also after "what": "what
+// part will NGOs play" asks no part of the hearing), ask in which part of the
+// hearing something was discussed.
+var segmentNouns = []string{"panel", "segment", "session", "discussion", "part", "round"}
+
+// asksWhichSegment reports whether the words ask which part of the hearing
+// dealt with something: "which panel dealt with trafficking?", "in what
+// session was recruitment discussed?".
+func asksWhichSegment(words []string) bool {
+	for i, w := range words {
+		if w == "what" && i+1 < len(words) && slices.Contains(segmentNouns[:4], words[i+1]) ||
+			w == "which" && slices.ContainsFunc(words[i+1:min(i+3, len(words))], func(n string) bool { return slices.Contains(segmentNouns, n) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// whichSegment answers "which panel dealt with X?" with the sentence that
+// introduces the segment whose passages best answer X, then those passages;
+// done is false when no passage answers X.
+func (a *asking) whichSegment() (done bool, err error) {
+	e := a.e
+	hits, err := a.search()
+	if err != nil {
+		return false, err
+	}
+	x := e.pick(hits, minCoverage, a.named)
+	if len(x) == 0 || x[0].Kind == content.Heading {
+		return false, nil
+	}
+	seg := x[0].Segment
+	panel := slices.Contains(a.words, "panel")
+	if p := e.panelByTopic(a.reading().topic); p != nil && panel {
+		seg = p // the titles say what each panel was on
+	}
+	if panel || seg.Kind == "interactive" { // a panel's own parts answer "which panel"
+		for seg.Parent != nil {
+			seg = seg.Parent
+		}
+	}
+	intro := slices.IndexFunc(seg.Sentences, func(s *content.Sentence) bool { return s.Kind != content.Heading })
+	if intro < 0 {
+		return false, nil
+	}
+	first := e.excerpt(seg.Sentences[intro], nil)
+	a.Excerpts = []Excerpt{first}
+	for _, o := range x {
+		if len(a.Excerpts) < MaxExcerpts && within(o.Segment, seg) && !overlaps(o, first) {
+			a.Excerpts = append(a.Excerpts, o)
+		}
+	}
+	return true, nil
+}
+
 // weigh sorts the question's topics: whether the summary knows any, the ones
 // it lacks, their share of the question's weight, and whether one of them is
 // a key word. Everyday words ("doctors", "singled out", "richer": too common,
@@ -405,7 +480,10 @@ func (a *asking) passages() error {
 	}
 	if figure := asksFigure(a.words); figure != "" {
 		// "How many people attended?": only a passage with a figure answers.
-		withFigure := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool { return !givesFigure(figure, x.Text) })
+		later := future(a.words) // the date of what came after the hearing, not the hearing's own
+		withFigure := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool {
+			return !givesFigure(figure, x.Text) || later && !a.e.laterDate(x.Text)
+		})
 		if len(withFigure) == 0 {
 			a.Missing, a.Figure, a.Related, a.Suggestions = []string{figure}, true, excerpts, e.Suggestions()
 			return nil
@@ -518,6 +596,18 @@ func (e *Engine) generic(word string) bool {
 	}
 	return false
 }
+
+// laterDate reports whether text gives a year after the hearing's.
+func (e *Engine) laterDate(text string) bool {
+	for _, y := range year.FindAllString(text, -1) {
+		if n, _ := strconv.Atoi(y); n > e.h.Date.Year() {
+			return true
+		}
+	}
+	return false
+}
+
+var year = regexp.MustCompile(`\b(19|20)\d\d\b`)
 
 // compound reports whether the i-th topic, a common noun, stands right
 // before or after a topic the summary has and so changes what it means:

@@ -221,7 +221,9 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 		for _, a := range e.aliasesByFirst[w] {
 			if hasPrefix(words[i:], a.words) {
 				add(a.segment)
-				use(i, i+len(a.words))
+				if !a.topical {
+					use(i, i+len(a.words))
+				}
 			}
 		}
 	}
@@ -336,32 +338,33 @@ func (e *Engine) lastPanel() *content.Segment {
 	return last
 }
 
-// panelByTopic returns the panel whose title shares the most words with
-// text, or nil when none shares any topic word.
+// panelByTopic returns the panel whose title holds the most of the topics
+// of text, each whole, in its own words or the hand vocabulary's ("forced
+// labour" is the title's "slavery", not its "labour"); nil when none holds
+// one or two hold as many.
 func (e *Engine) panelByTopic(text string) *content.Segment {
-	var terms []string // the words' terms, and their hand vocabulary equivalents'
-	for _, t := range e.x.Topics(text) {
-		terms = append(terms, t.Terms...)
-		for _, eq := range t.Equivalents {
-			if !eq.Bridged {
-				terms = append(terms, eq.Terms...)
-			}
-		}
-	}
+	topics := e.x.Topics(text)
 	var best *content.Segment
 	bestN := 0
 	for _, s := range e.h.Segments {
 		if s.Kind != "panel" {
 			continue
 		}
+		holds := func(terms []string) bool {
+			terms = slices.DeleteFunc(slices.Clone(terms), func(t string) bool { return slices.Contains(panelFiller, t) })
+			return len(terms) > 0 && !slices.ContainsFunc(terms, func(t string) bool { return !slices.Contains(e.panelTerms[s], t) })
+		}
 		n := 0
-		for _, t := range e.panelTerms[s] {
-			if slices.Contains(terms, t) && !slices.Contains(panelFiller, t) {
+		for _, t := range topics {
+			if holds(t.Terms) || slices.ContainsFunc(t.Equivalents, func(eq index.Phrase) bool { return !eq.Bridged && holds(eq.Terms) }) {
 				n++
 			}
 		}
-		if n > bestN {
+		switch {
+		case n > bestN:
 			best, bestN = s, n
+		case n == bestN:
+			best = nil // as close to another: names neither
 		}
 	}
 	return best
@@ -377,7 +380,16 @@ func containsSeq(words, seq []string) bool {
 }
 
 var (
-	askWho   = []string{"who", "whom", "whose"}
+	askWho = []string{"who", "whom", "whose"}
+	// words that open a question: without one, a phrase naming a person
+	// ("the shipping guy") asks who that is
+	openers = []string{"what", "which", "who", "whom", "whose", "how", "why", "when", "where", "did", "does", "do",
+		"was", "were", "is", "are", "can", "could", "should", "would", "will", "has", "have", "had", "any", "anyone",
+		"anybody", "somebody", "someone", "tell", "give", "show", "list", "summarise", "summarize", "recap", "explain", "describe", "in", "on", "at", "according", "during", "after", "before"}
+	// nouns that name a person by what they are
+	personNouns = []string{"guy", "person", "lady", "woman", "man", "gentleman", "fellow", "chief", "head", "boss",
+		"rep", "representative", "official", "director", "speaker", "panellist", "panelist", "moderator", "ambassador",
+		"envoy", "delegate", "expert", "lawyer", "chair", "president", "partner", "advocate", "coordinator", "manager"}
 	askAfter = []string{"by", "to", "for", "with", "from", "of"}
 	// nouns that, after "which" or "what", ask for people or organisations
 	askWhich = []string{"partner", "representative", "director", "official", "expert", "lawyer", "ambassador", "delegate", "org", "orgs", "organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
@@ -411,6 +423,9 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 		if containsSeq(words, a) {
 			return true
 		}
+	}
+	if !slices.Contains(openers, words[0]) && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(personNouns, w) }) {
+		return true // "the shipping guy", "the person from the platform for undocumented migrants"
 	}
 	for i, w := range words {
 		// "the panellist from the anti-trafficking alliance", "the guy from ICS"

@@ -94,8 +94,14 @@ func asksFigure(words []string) string {
 	whenAsks := len(words) > 0 && words[0] == "when" && !slices.ContainsFunc(words[1:], func(w string) bool {
 		return slices.Contains([]string{"what", "which", "who", "how", "why", "where"}, w) // "When X, what Y?"
 	})
+	if hasPrefix(words, []string{"when", "and", "where"}) || hasPrefix(words, []string{"where", "and", "when"}) {
+		return "when"
+	}
 	if whenAsks || containsSeq(words, []string{"what", "date"}) || containsSeq(words, []string{"what", "year"}) {
 		return "when"
+	}
+	if len(words) > 0 && words[0] == "where" && future(words) {
+		return "where" // "where will the conference be held?"
 	}
 	for _, f := range figureWords {
 		for i := range words {
@@ -112,6 +118,22 @@ func asksFigure(words []string) string {
 		}
 	}
 	return ""
+}
+
+// future reports whether a question asks about what comes after the
+// hearing: "when will it be adopted", "the next hearing", "when does the
+// negotiation phase begin".
+func future(words []string) bool {
+	for i, w := range words {
+		switch w {
+		case "will", "shall", "next", "upcoming", "scheduled", "planned", "future", "soon":
+			return true
+		case "begin", "start", "starts", "begins", "end", "ends", "conclude":
+			return i > 0 && slices.Contains([]string{"does", "do", "will"}, words[0]) ||
+				i > 1 && slices.Contains([]string{"does", "do", "will"}, words[1])
+		}
+	}
+	return false
 }
 
 // numberWords are numbers as words.
@@ -134,6 +156,9 @@ func givesFigure(asked, text string) bool {
 	}
 	if asked == "when" {
 		return date.MatchString(text)
+	}
+	if asked == "where" {
+		return false // the summary tells only where this hearing was
 	}
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/'
@@ -175,7 +200,7 @@ var casual = []string{"yo", "pls", "plz", "please", "abt", "bout", "thing", "thi
 	"tell", "show", "explain", "describe", "let", "know", "wondering", "curious", "get", "got", "bot",
 	"hearingbot", "say", "said", "says", "talk", "talked", "discuss", "discussed", "discussion", "session",
 	"segment", "anywhere", "somewhere", "everywhere", "ever", "else", "again", "exactly", "specifically",
-	"basically", "according", "lots", "lot", "plenty", "bunch", "loads", "tons", "kind", "kinds", "sort", "sorts", "guy", "guys", "woman", "man", "lady", "gentleman", "person", "folks", "wat", "wut", "wot", "whta", "waht", "regarding", "concerning", "stance", "msg", "opinion", "opinions",
+	"basically", "according", "lots", "lot", "plenty", "bunch", "loads", "tons", "kind", "kinds", "sort", "sorts", "guy", "guys", "woman", "man", "lady", "gentleman", "person", "folks", "regarding", "concerning", "stance", "msg", "opinion", "opinions",
 	"sat", "sit", "sitting", "seated"}
 
 // common are short English words that are never typos of the hearing's.
@@ -209,10 +234,23 @@ func possessive(words []string) []string {
 				w = base
 			}
 		}
+		if long, ok := shorthand[w]; ok {
+			w = long
+		}
 		out = append(out, w)
 	}
 	return out
 }
+
+// shorthand is how chat writes words that say what a question asks: "wat
+// did ppl say abt detention". Abbreviations of topics ("govt") are the
+// vocabulary's spellings.
+var shorthand = map[string]string{"wat": "what", "wut": "what", "wot": "what", "whta": "what", "waht": "what",
+	"ppl": "people", "ppls": "people", "abt": "about", "bout": "about", "abut": "about", "diff": "difference",
+	"b4": "before", "bc": "because", "cuz": "because", "coz": "because", "y": "why", "u": "you", "ur": "your",
+	"r": "are", "n": "and", "w": "with", "wrt": "about", "thru": "through", "tho": "though",
+	"sth": "something", "smth": "something", "sb": "somebody", "smb": "somebody", "ne1": "anyone", "any1": "anyone",
+	"some1": "someone", "whos": "who", "wats": "what", "wheres": "where", "hows": "how", "whys": "why"}
 
 // contractions are the first halves of "n't" contractions, and what they
 // stand for.
