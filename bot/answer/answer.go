@@ -317,7 +317,9 @@ func (a *asking) panelOfModerators() {
 // no one and the question is to be answered with passages.
 func (a *asking) person() (done bool, err error) {
 	e := a.e
-	cards, err := e.personCards(a.ctx, strings.Join(a.words, " "), a.words, a.people, a.segments)
+	// "the shipping guy": who is asked for, not a word of their title
+	described := slices.DeleteFunc(slices.Clone(a.words), func(w string) bool { return slices.Contains(casual, w) })
+	cards, err := e.personCards(a.ctx, strings.Join(described, " "), a.words, a.people, a.segments)
 	if err != nil {
 		return false, err
 	}
@@ -406,6 +408,24 @@ func (a *asking) whichSegment() (done bool, err error) {
 	return true, nil
 }
 
+// positionWords find a segment by its place: "what came before panel 3".
+var positionWords = []string{"before", "after", "preceding", "following", "preceded", "followed", "next", "previous"}
+
+// introduce puts first the sentence that introduces the segment, if it has
+// one, within the excerpt limit.
+func (a *asking) introduce(seg *content.Segment) {
+	i := slices.IndexFunc(seg.Sentences, func(s *content.Sentence) bool { return s.Kind == content.Introduction })
+	if i < 0 {
+		return
+	}
+	x := a.e.excerpt(seg.Sentences[i], nil)
+	rest := slices.DeleteFunc(a.Excerpts, func(o Excerpt) bool { return overlaps(o, x) })
+	if len(rest) == MaxExcerpts {
+		rest, a.More = rest[:MaxExcerpts-1], a.More+1
+	}
+	a.Excerpts = append([]Excerpt{x}, rest...)
+}
+
 // weigh sorts the question's topics: whether the summary knows any, the ones
 // it lacks, their share of the question's weight, and whether one of them is
 // a key word. Everyday words ("doctors", "singled out", "richer": too common,
@@ -445,6 +465,9 @@ func (a *asking) passages() error {
 		a.Excerpts, a.More = e.recap(a.segments, a.people, a.rd.group)
 		if len(a.Excerpts) == 0 {
 			a.Suggestions = e.Suggestions()
+		}
+		if len(a.segments) == 1 && slices.ContainsFunc(a.words, func(w string) bool { return slices.Contains(positionWords, w) }) {
+			a.introduce(a.segments[0]) // "what came right before the third panel?": what it was, first
 		}
 		return nil
 	}

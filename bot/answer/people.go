@@ -238,6 +238,9 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 				if next := e.beside(segs[0], w == "after" || w == "following"); next != nil && refers {
 					segs[0] = next
 					use(i, i+1)
+					if i > 0 && slices.Contains([]string{"right", "just", "immediately", "directly", "shortly"}, words[i-1]) {
+						use(i-1, i) // "right before"
+					}
 				}
 				break
 			}
@@ -261,7 +264,9 @@ func (e *Engine) panelNamed(words []string, i int) (*content.Segment, int, int) 
 	}
 	to := i + 1
 	if to < len(words) && (words[to] == "on" || words[to] == "about") {
-		for to++; to < len(words) && to-i <= 5 && !slices.Contains(nameFiller, words[to]); to++ {
+		// a title's own "and" goes on ("regular pathways and decent work")
+		for to++; to < len(words) && to-i <= 7 && (!slices.Contains(nameFiller, words[to]) ||
+			words[to] == "and" && to+1 < len(words) && !slices.Contains(nameFiller, words[to+1])); to++ {
 		}
 	}
 	if from == i && to == i+1 {
