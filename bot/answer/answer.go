@@ -466,7 +466,7 @@ func (a *asking) passages() error {
 		if len(a.Excerpts) == 0 {
 			a.Suggestions = e.Suggestions()
 		}
-		if len(a.segments) == 1 && slices.ContainsFunc(a.words, func(w string) bool { return slices.Contains(positionWords, w) }) {
+		if len(a.segments) == 1 && len(a.people) == 0 && slices.ContainsFunc(a.words, func(w string) bool { return slices.Contains(positionWords, w) }) {
 			a.introduce(a.segments[0]) // "what came right before the third panel?": what it was, first
 		}
 		return nil
