@@ -55,6 +55,9 @@ type Response struct {
 	// NotCredited are the people a question asks about when no passage on
 	// its topic is theirs or names them.
 	NotCredited []*content.Person
+	// Unheard is who a question asks the words of, as it names them, when
+	// the summary credits no statement to anyone it could mean ("the GFMD").
+	Unheard string
 	// NotIn are the segments a question asks about when none of their
 	// passages answers it.
 	NotIn []*content.Segment
@@ -88,6 +91,8 @@ func (r Response) Hedge() string {
 			names[i] = p.Name
 		}
 		return "Nothing the summary says about " + strings.Join(names, " or ") + " answers that."
+	case r.Unheard != "":
+		return "The summary credits no statement to " + r.Unheard + "."
 	case len(r.NotIn) > 0:
 		titles := make([]string, len(r.NotIn))
 		for i, s := range r.NotIn {
@@ -226,6 +231,31 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if absent := e.absent(a.words); absent != "" {
 		a.Missing, a.Absent, a.Suggestions = []string{absent}, true, e.Suggestions() // "the fourth panel"
 		return a.Response, nil
+	}
+	if len(a.people) == 0 && len(a.segments) == 0 {
+		if subject := saidBy(a.words); len(subject) > 0 && !slices.ContainsFunc(subject, func(w string) bool {
+			_, g := groupWords[w]
+			return g || slices.Contains(pronouns, w)
+		}) {
+			// "What did the GFMD say about the refugee compact?": only a
+			// speaker's statements say what they said.
+			found, err := e.described(ctx, subject)
+			if err != nil {
+				return a.Response, err
+			}
+			if len(found) == 0 {
+				hits, err := a.search()
+				if err != nil {
+					return a.Response, err
+				}
+				a.NotCredited, a.Unheard = nil, asWritten(q, []string{strings.Join(subject, " ")})[0]
+				a.Related, a.Suggestions = e.pick(hits, minCoverage, a.named), e.Suggestions()
+				return a.Response, nil
+			}
+			a.people = found
+			a.read = false // the subject is no longer part of the topic
+			a.rest = slices.DeleteFunc(slices.Clone(a.rest), func(w string) bool { return slices.Contains(subject, w) })
+		}
 	}
 	if len(a.segments) == 0 && len(a.people) == 0 && asksWhichSegment(a.words) {
 		if done, err := a.whichSegment(); done || err != nil {
@@ -407,6 +437,30 @@ func (a *asking) whichSegment() (done bool, err error) {
 	}
 	return true, nil
 }
+
+// saidBy returns who a question asks the words of, "did X say ..."; nil
+// when it asks no one's.
+func saidBy(words []string) []string {
+	for i, w := range words[:min(len(words), 4)] {
+		if w != "did" && w != "does" && w != "do" {
+			continue
+		}
+		for j := i + 2; j < len(words) && j <= i+5; j++ {
+			if slices.Contains(sayWords, words[j]) || slices.Contains(reactWords, words[j]) {
+				return words[i+1 : j]
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// reactWords, like sayWords, ask what someone said or thought.
+var reactWords = []string{"think", "thought", "react", "reacted", "respond", "responded", "want", "wanted", "ask",
+	"asked", "recommend", "recommended", "propose", "demand", "demanded", "oppose", "opposed", "argue", "believe", "feel", "stress", "emphasise", "emphasize", "mention", "highlight", "note", "suggest"}
+
+// pronouns stand for people the question does not name.
+var pronouns = []string{"he", "she", "it", "we", "you", "i", "his", "her", "their", "its", "hearing", "summary", "nobody", "no", "one", "any", "many", "some", "most", "all", "other", "others"}
 
 // positionWords find a segment by its place: "what came before panel 3".
 var positionWords = []string{"before", "after", "preceding", "following", "preceded", "followed", "next", "previous"}

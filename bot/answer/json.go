@@ -51,7 +51,7 @@ type jsonRole struct {
 // MarshalJSON writes the response in the --json protocol.
 func (r Response) MarshalJSON() ([]byte, error) {
 	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(),
-		More: r.More, Missing: r.Missing, NotCredited: fullNames(r.NotCredited), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions}
+		More: r.More, Missing: r.Missing, NotCredited: append(fullNames(r.NotCredited), unheard(r.Unheard)...), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions}
 	if r.Abstained() {
 		out.Missing = append([]string{}, r.Missing...) // always present on an abstention, maybe empty
 	}
@@ -109,4 +109,13 @@ func fullNames(people []*content.Person) []string {
 		out[i] = p.Name
 	}
 	return out
+}
+
+// unheard lists who a question asks the words of, when the summary credits
+// them with nothing.
+func unheard(who string) []string {
+	if who == "" {
+		return nil
+	}
+	return []string{who}
 }

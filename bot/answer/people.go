@@ -512,6 +512,25 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 	return e.cards(found), nil
 }
 
+// described returns the people whose name, title, organisation and roles
+// match every word of a description ("the shipping guy", "the World Bank":
+// not the World Employment Confederation).
+func (e *Engine) described(ctx context.Context, words []string) ([]*content.Person, error) {
+	words = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return slices.Contains(casual, w) })
+	q := strings.Join(words, " ")
+	hits, err := e.x.People(ctx, index.Query{Text: q, Topics: e.topics(q), Limit: maxCards})
+	if err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	var found []*content.Person
+	for _, h := range hits {
+		if h.Coverage >= 1 {
+			found = append(found, h.Person)
+		}
+	}
+	return found, nil
+}
+
 // minPersonCoverage is the share of a person question that a person's name,
 // title, organisation and roles must match.
 const minPersonCoverage = 0.4

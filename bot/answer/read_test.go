@@ -94,6 +94,33 @@ func TestUnderstanding(t *testing.T) {
 		// typos and casual wording
 		{"What did Louis Arbor say about civil socety?", credits("Louise Arbour")},
 		{"decent work stuff pls", holds("decent work")},
+		{"wat did ppl say abt wages", holds("Wages protection schemes")},
+		// which part of the hearing, found by topic or by place
+		{"which panel covered labour shortages?", holds("The second panel focused on")},
+		{"What came right after the opening?", holds("The first panel entitled")},
+		{"did anyone talk about the Mediterranean", holds("saving migrants in the Mediterranean")},
+		// people described, not named; speakers the summary never quotes
+		{"the guy from the immigration law firm", cards("Murtaza Khan")},
+		{"What did the shipping guy say about the Mediterranean?", credits("John Murray")},
+		{"What did the World Bank say about labour shortages?", func(r Response) string {
+			if !r.Abstained() || r.Unheard != "the World Bank" || r.Hedge() != "The summary credits no statement to the World Bank." {
+				return "want no answer, the World Bank credited with nothing; got hedge " + r.Hedge()
+			}
+			return ""
+		}},
+		// what comes after the hearing, which its summary cannot tell
+		{"Where will the next hearing take place?", func(r Response) string {
+			if !r.Abstained() || !r.Figure || r.Hedge() != "The summary gives no place for that." {
+				return "want no answer for lack of a place"
+			}
+			return ""
+		}},
+		{"When will the compact be adopted?", func(r Response) string {
+			if !r.Abstained() || !r.Figure {
+				return "want no answer for lack of a later date"
+			}
+			return ""
+		}},
 	} {
 		t.Run(tc.q, func(t *testing.T) {
 			if msg := tc.check(ask(t, e, tc.q)); msg != "" {
