@@ -52,12 +52,11 @@ var (
 	}
 )
 
-// particles end phrasal verbs ("lock up"), which people also write with the
-// object in between ("locking migrants up").
-var particles = map[string]bool{"up": true, "out": true, "down": true, "off": true, "away": true, "back": true, "over": true, "in": true, "on": true}
-
-// particleGap is the most words a phrasal verb's object may hold.
-const particleGap = 3
+// splitGap is the most words that may stand inside a two-word phrase of
+// the vocabulary or the bridge: people write phrasal verbs and verb-object
+// phrases with the object inside ("locking migrants up", "giving
+// undocumented people papers").
+const splitGap = 3
 
 // maxTopics and maxEquivalents bound the work one question can cause.
 const (
@@ -281,7 +280,7 @@ func (x *Index) Topics(question string) []Topic {
 			}
 		}
 	}
-	taken := map[int]bool{} // particles already read with their verb
+	taken := map[int]bool{} // second words already read with their first
 	for i := 0; i < len(words); {
 		term := string(words[i].Term)
 		if taken[i] {
@@ -290,7 +289,7 @@ func (x *Index) Topics(question string) []Topic {
 		}
 		n, eq := x.vocab.match(words[i:])
 		if n <= 1 {
-			if j, peq := x.vocab.phrasal(words, i); j > 0 {
+			if j, peq := x.vocab.split(words, i); j > 0 {
 				taken[j] = true
 				n, eq = 1, peq
 			}
@@ -379,15 +378,15 @@ func (v *vocabulary) match(words analysis.TokenStream) (int, []Phrase) {
 	return n, eq
 }
 
-// phrasal finds a phrasal verb split by its object ("locking migrants up"):
-// the index of its particle and the verb's equivalents, or 0 when there is none.
-func (v *vocabulary) phrasal(words analysis.TokenStream, i int) (int, []Phrase) {
-	for j := i + 2; j < len(words) && j <= i+1+particleGap; j++ {
-		particle := string(words[j].Term)
-		if !particles[particle] {
-			continue
-		}
-		if eq, ok := v.groups[string(words[i].Term)+" "+particle]; ok {
+// split finds a two-word phrase with words inside it ("locking migrants
+// up"): the index of its second word and the phrase's equivalents, or 0 when
+// there is none.
+func (v *vocabulary) split(words analysis.TokenStream, i int) (int, []Phrase) {
+	if v.ignore[string(words[i].Term)] {
+		return 0, nil // "what did they say about work": no "what ... work"
+	}
+	for j := i + 2; j < len(words) && j <= i+1+splitGap; j++ {
+		if eq, ok := v.groups[string(words[i].Term)+" "+string(words[j].Term)]; ok {
 			return j, eq
 		}
 	}
