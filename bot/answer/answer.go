@@ -233,13 +233,13 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 		return a.Response, nil
 	}
 	if len(a.people) == 0 && len(a.segments) == 0 {
-		if subject := saidBy(a.words); len(subject) > 0 && !slices.ContainsFunc(subject, func(w string) bool {
+		if subject := saidBy(a.words); len(subject) > 0 && !slices.ContainsFunc(who(subject), func(w string) bool {
 			_, g := groupWords[w]
 			return g || slices.Contains(pronouns, w)
 		}) {
 			// "What did the GFMD say about the refugee compact?": only a
 			// speaker's statements say what they said.
-			found, err := e.described(ctx, subject)
+			found, err := e.described(ctx, who(subject))
 			if err != nil {
 				return a.Response, err
 			}
@@ -457,7 +457,22 @@ func saidBy(words []string) []string {
 
 // reactWords, like sayWords, ask what someone said or thought.
 var reactWords = []string{"think", "thought", "react", "reacted", "respond", "responded", "want", "wanted", "ask",
-	"asked", "recommend", "recommended", "propose", "demand", "demanded", "oppose", "opposed", "argue", "believe", "feel", "stress", "emphasise", "emphasize", "mention", "highlight", "note", "suggest"}
+	"asked", "recommend", "recommended", "propose", "demand", "demanded", "oppose", "opposed", "argue", "believe",
+	"feel", "stress", "emphasise", "emphasize", "mention", "highlight", "note", "suggest", "object", "objected",
+	"disagree", "disagreed", "agree", "agreed", "support", "supported", "reject", "rejected", "criticise",
+	"criticize", "criticised", "criticized", "comment", "commented", "speak", "complain", "complained", "welcome", "welcomed"}
+
+// who is a subject without the determiner that says how many of them:
+// "any Member State" are the Member States.
+func who(subject []string) []string {
+	if len(subject) > 1 && slices.Contains(determiners, subject[0]) {
+		return subject[1:]
+	}
+	return subject
+}
+
+// determiners before who a question asks the words of say how many, not who.
+var determiners = []string{"any", "the", "a", "an", "some", "each", "every", "one", "either"}
 
 // pronouns stand for people the question does not name.
 var pronouns = []string{"he", "she", "it", "we", "you", "i", "his", "her", "their", "its", "hearing", "summary", "nobody", "no", "one", "any", "many", "some", "most", "all", "other", "others"}

@@ -108,6 +108,12 @@ func TestUnderstanding(t *testing.T) {
 			}
 			return ""
 		}},
+		{"Did any Member State reject the idea of sector-wide visas?", func(r Response) string {
+			if r.Hedge() != "The summary credits no statement to any Member State." {
+				return "want the Member States credited with nothing; got hedge " + r.Hedge()
+			}
+			return ""
+		}},
 		// what comes after the hearing, which its summary cannot tell
 		{"Where will the next hearing take place?", func(r Response) string {
 			if !r.Abstained() || !r.Figure || r.Hedge() != "The summary gives no place for that." {
