@@ -646,6 +646,9 @@ func (e *Engine) read(words []string, named bool) reading {
 		if slices.Contains(casual, w) {
 			continue
 		}
+		if w == "take" && i > 0 && i+1 < len(words) && words[i+1] == "on" && slices.Contains([]string{"the", "your", "their", "his", "her", "its"}, words[i-1]) {
+			continue // "what's the take on return policies": their view, not a phrasal verb
+		}
 		if len(w) > 3 && !slices.Contains(e.h.Vocabulary.Ignore, w) && !slices.Contains(common, w) {
 			subject = false // "ask participants to provide": participants are the topic
 		}
