@@ -206,7 +206,7 @@ func TestEval(t *testing.T) {
 		floors figures
 	}{
 		{"testdata/eval-dev.jsonl", figures{top1: 100, top3: 100, paraphraseTop3: 100, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 0}},
-		{"testdata/eval-dev2.jsonl", figures{top1: 92, top3: 96, paraphraseTop3: 92, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 97, wrong: 5}},
+		{"testdata/eval-dev2.jsonl", figures{top1: 93, top3: 96, paraphraseTop3: 92, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 97, wrong: 4}},
 		{"testdata/eval-dev3.jsonl", figures{top1: 95, top3: 96, paraphraseTop3: 93, abstain: 94, speaker: 92, verbatim: 100, foundTop3: 98, wrong: 3}},
 		{"testdata/eval-dev4.jsonl", figures{top1: 92, top3: 95, paraphraseTop3: 88, abstain: 85, speaker: 100, verbatim: 100, foundTop3: 95, wrong: 11}},
 		{"testdata/eval-dev5.jsonl", figures{top1: 75, top3: 81, paraphraseTop3: 81, abstain: 93, speaker: 75, verbatim: 100, foundTop3: 86, wrong: 12}},
