@@ -235,7 +235,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if len(a.people) == 0 && len(a.segments) == 0 {
 		if subject := saidBy(a.words); len(subject) > 0 && !slices.ContainsFunc(who(subject), func(w string) bool {
 			_, g := groupWords[w]
-			return g || slices.Contains(pronouns, w)
+			return g || slices.Contains(noOneNamed, w)
 		}) {
 			// "What did the GFMD say about the refugee compact?": only a
 			// speaker's statements say what they said.
@@ -248,7 +248,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 				if err != nil {
 					return a.Response, err
 				}
-				a.NotCredited, a.Unheard = nil, asWritten(q, []string{strings.Join(subject, " ")})[0]
+				a.Unheard = asWritten(q, []string{strings.Join(subject, " ")})[0]
 				a.Related, a.Suggestions = e.pick(hits, minCoverage, a.named), e.Suggestions()
 				return a.Response, nil
 			}
@@ -383,18 +383,23 @@ func (a *asking) person() (done bool, err error) {
 	return true, nil
 }
 
-// segmentNouns, after "which" (the first four also after "what": "what
-// part will NGOs play" asks no part of the hearing), ask in which part of the
-// hearing something was discussed.
-var segmentNouns = []string{"panel", "segment", "session", "discussion", "part", "round"}
+// segmentNouns, after "which" or "what", ask in which part of the hearing
+// something was discussed; partNouns do so only after "which": "what part
+// will NGOs play" asks no part of the hearing.
+var (
+	segmentNouns = []string{"panel", "segment", "session", "discussion"}
+	partNouns    = []string{"part", "round"}
+)
 
 // asksWhichSegment reports whether the words ask which part of the hearing
 // dealt with something: "which panel dealt with trafficking?", "in what
 // session was recruitment discussed?".
 func asksWhichSegment(words []string) bool {
 	for i, w := range words {
-		if w == "what" && i+1 < len(words) && slices.Contains(segmentNouns[:4], words[i+1]) ||
-			w == "which" && slices.ContainsFunc(words[i+1:min(i+3, len(words))], func(n string) bool { return slices.Contains(segmentNouns, n) }) {
+		if w == "what" && i+1 < len(words) && slices.Contains(segmentNouns, words[i+1]) ||
+			w == "which" && slices.ContainsFunc(words[i+1:min(i+3, len(words))], func(n string) bool {
+				return slices.Contains(segmentNouns, n) || slices.Contains(partNouns, n)
+			}) {
 			return true
 		}
 	}
@@ -474,8 +479,9 @@ func who(subject []string) []string {
 // determiners before who a question asks the words of say how many, not who.
 var determiners = []string{"any", "the", "a", "an", "some", "each", "every", "one", "either"}
 
-// pronouns stand for people the question does not name.
-var pronouns = []string{"he", "she", "it", "we", "you", "i", "his", "her", "their", "its", "hearing", "summary", "nobody", "no", "one", "any", "many", "some", "most", "all", "other", "others"}
+// noOneNamed, as who a question asks the words of, name no one in
+// particular: pronouns, quantities, the hearing itself ("did it say ...").
+var noOneNamed = []string{"he", "she", "it", "we", "you", "i", "his", "her", "their", "its", "hearing", "summary", "nobody", "no", "one", "any", "many", "some", "most", "all", "other", "others"}
 
 // positionWords find a segment by its place: "what came before panel 3".
 var positionWords = []string{"before", "after", "preceding", "following", "preceded", "followed", "next", "previous"}
