@@ -308,11 +308,47 @@ func (x *Index) Topics(question string) []Topic {
 		case x.vocab.questions[term] != nil:
 			add(Topic{Text: question[words[i].Start:words[i].End], Equivalents: x.vocab.questions[term]})
 		case kept[words[i].Start] && !x.vocab.ignore[term]:
-			add(Topic{Text: question[words[i].Start:words[i].End], Terms: []string{term}})
+			text := question[words[i].Start:words[i].End]
+			add(Topic{Text: text, Terms: []string{term}, Equivalents: x.unprefixed(text)})
 		}
 		i++
 	}
 	return topics
+}
+
+// prefixes that make a word from another without changing what it is
+// about: "underpaid" workers are a question of pay, "overworked" ones of
+// work. Negating ones ("un", "non", "dis") are left out: "unclosed" is not
+// about the closing.
+var prefixes = []string{"under", "over", "mis", "re", "out", "self"}
+
+// unprefixed returns, for a word the summary does not hold whose stem does
+// ("underpaid": "paid"), that stem and its vocabulary equivalents, as
+// derivations; nil otherwise.
+func (x *Index) unprefixed(word string) []Phrase {
+	w := Fold(word)
+	if x.vocab.inSentences(x.phrase(w, 0)) {
+		return nil
+	}
+	for _, p := range prefixes {
+		rest, ok := strings.CutPrefix(w, p)
+		if !ok || len([]rune(rest)) < 4 {
+			continue
+		}
+		stem := x.phrase(rest, bridgeWeights[content.Derivation])
+		eq := x.vocab.groups[x.key(rest)]
+		if !stem.knownIn(x.vocab.known) && len(eq) == 0 {
+			continue
+		}
+		stem.Bridged, stem.Relation = true, content.Derivation
+		out := []Phrase{stem}
+		for _, e := range eq {
+			e.Bridged, e.Relation, e.Weight = true, content.Derivation, bridgeWeights[content.Derivation]
+			out = append(out, e)
+		}
+		return out
+	}
+	return nil
 }
 
 // settle keeps the equivalents of a topic that are worth a query, says

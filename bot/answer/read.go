@@ -212,9 +212,11 @@ var common = []string{"what", "which", "when", "where", "there", "their", "them"
 
 // functionWords are words that the search keeps, for phrases such as
 // "without papers", but that are never what a question is about.
-var functionWords = []string{"be", "must", "shall", "ought", "pre", "non", "co", "re", "every", "everyone", "everybody", "everything", "whatever", "whoever",
-	"whichever", "together", "away", "anyway", "instead", "without", "within", "whether", "upon", "onto", "toward", "towards", "among",
-	"amongst", "across", "beyond", "despite", "unless", "until", "via", "per", "whereas", "whilst"}
+var functionWords = []string{"be", "must", "shall", "ought", "pre", "non", "co", "re", "every", "everyone",
+	"everybody", "everything", "nobody", "nothing", "none", "noone", "somebody", "someone", "something", "anybody",
+	"anyone", "anything", "whole", "whatever", "whoever", "whichever", "together", "away", "anyway", "instead",
+	"without", "within", "whether", "upon", "onto", "toward", "towards", "among", "amongst", "across", "beyond",
+	"despite", "unless", "until", "via", "per", "whereas", "whilst"}
 
 // possessive drops the "s" of "UN's" and "employers'", which fold leaves as
 // a word of its own, and undoes contractions: "aren't" is "are not",
