@@ -49,6 +49,9 @@ type Response struct {
 	Missing []string
 	// Figure is true when Missing is a figure the question asks for.
 	Figure bool
+	// Unnamed is true when Missing is the kind of thing a question asks to be
+	// named ("countries") and no passage on it names any.
+	Unnamed bool
 	// Absent is true when Missing is a panel or hearing the question names by
 	// a number the summary does not have ("the fourth panel").
 	Absent bool
@@ -83,6 +86,8 @@ func (r Response) Hedge() string {
 		return "The summary gives no place for that."
 	case r.Figure:
 		return "The summary gives no figures for that (" + r.Missing[0] + ")."
+	case r.Unnamed:
+		return "The summary names no " + r.Missing[0] + " for that."
 	case r.Absent:
 		return "The summary has no " + r.Missing[0] + "."
 	case len(r.NotCredited) > 0:
@@ -467,6 +472,15 @@ var reactWords = []string{"think", "thought", "react", "reacted", "respond", "re
 	"disagree", "disagreed", "agree", "agreed", "support", "supported", "reject", "rejected", "criticise",
 	"criticize", "criticised", "criticized", "comment", "commented", "speak", "complain", "complained", "welcome", "welcomed"}
 
+// modifiers among recapWords ask for a recap only before another of them:
+// "the key points", not "what would be key".
+var modifiers = []string{"main", "key", "big", "major", "important", "brief", "quick", "short"}
+
+// nextIn reports whether the word after the i-th is in list.
+func nextIn(words []string, i int, list []string) bool {
+	return i+1 < len(words) && slices.Contains(list, words[i+1])
+}
+
 // who is a subject without the determiner that says how many of them:
 // "any Member State" are the Member States.
 func who(subject []string) []string {
@@ -588,6 +602,16 @@ func (a *asking) passages() error {
 		}
 		excerpts = withFigure
 	}
+	if kind := asksInstances(a.words); kind != "" {
+		// "Which European countries ...?": only a passage that names some
+		// answers; "regularization campaigns" in general do not.
+		naming := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool { return !namesSome(x.Text, a.words) })
+		if len(naming) == 0 {
+			a.Missing, a.Unnamed, a.Related, a.Suggestions = asWritten(a.Question, []string{kind}), true, excerpts, e.Suggestions()
+			return nil
+		}
+		excerpts = naming
+	}
 	a.Excerpts = excerpts
 	if len(excerpts) == 0 {
 		// Nothing answers the whole question: what comes closest is
@@ -639,8 +663,8 @@ func (e *Engine) read(words []string, named bool) reading {
 			rd.group = max(rd.group, g) // the most specific group named
 			continue
 		}
-		if (rd.recap || named) && slices.Contains(recapWords, w) {
-			continue
+		if (rd.recap || named) && slices.Contains(recapWords, w) && !(slices.Contains(modifiers, w) && !nextIn(words, i, recapWords)) {
+			continue // "Arbour's main points"; but "what would be key to the compact" asks what is key
 		}
 		if (w == "came" || w == "come") && i+1 < len(words) && words[i+1] == "out" {
 			rd.recap = true // "what came out of the Americas discussion?"

@@ -375,13 +375,16 @@ func (e *Engine) panelByTopic(text string) *content.Segment {
 	return best
 }
 
-func containsSeq(words, seq []string) bool {
+func containsSeq(words, seq []string) bool { return seqIndex(words, seq) >= 0 }
+
+// seqIndex returns where seq starts in words, or -1.
+func seqIndex(words, seq []string) int {
 	for i := range words {
 		if hasPrefix(words[i:], seq) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 var (
@@ -442,7 +445,8 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 		return false
 	}
 	for _, a := range askAbout {
-		if containsSeq(words, a) {
+		// "what role did Swing see for NGOs" asks his view, not his role
+		if i := seqIndex(words, a); i >= 0 && !(a[0] != "where" && nextIn(words, i+len(a)-1, auxiliaries)) {
 			return true
 		}
 	}

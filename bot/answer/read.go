@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"hearingbot/content"
+	"hearingbot/index"
 )
 
 // Reading a question before it is searched: the words people use to say who
@@ -67,7 +68,7 @@ var recapWords = []string{"tldr", "tl", "dr", "speech", "speeches", "remarks", "
 	"gist", "overview", "rundown", "highlights", "takeaways", "takeaway", "outline", "nutshell",
 	"happened", "happen", "happening", "about", "outcome", "outcomes", "came", "come", "main", "key",
 	"big", "major", "important", "points", "point", "issues", "topics", "themes", "brief", "briefly", "quick",
-	"short", "cover", "covered", "part", "section", "bit", "portion", "ask", "asks", "message", "messages",
+	"short", "cover", "covered", "part", "section", "bit", "portion", "ask", "asks", "message", "messages", "pts",
 	"argument", "arguments", "position", "stance", "take", "view", "views", "thoughts", "raised", "focus"}
 
 // recapCues are the words that, alone, make a question a recap request
@@ -131,6 +132,49 @@ func future(words []string) bool {
 		case "begin", "start", "starts", "begins", "end", "ends", "conclude":
 			return i > 0 && slices.Contains([]string{"does", "do", "will"}, words[0]) ||
 				i > 1 && slices.Contains([]string{"does", "do", "will"}, words[1])
+		}
+	}
+	return false
+}
+
+// instanceNouns name kinds of things a question may ask to be named:
+// "which countries", "what companies".
+var instanceNouns = []string{"countries", "country", "states", "nations", "governments", "companies", "company",
+	"firms", "corporations", "businesses", "cities", "city", "laws", "law", "conventions", "convention", "treaties",
+	"treaty", "industries", "sectors", "universities", "institutions", "ngos", "organisations", "organizations"}
+
+// asksInstances returns the kind of thing a question asks to be named,
+// "which European countries ..." (as "european countries"), or "".
+func asksInstances(words []string) string {
+	for i, w := range words {
+		// an asking "which", not "forecast which jobs a country will need"
+		if w != "which" && w != "what" || i > 1 && !slices.Contains(askAfter, words[i-1]) && words[i-1] != "in" {
+			continue
+		}
+		for j := i + 1; j < min(i+4, len(words)); j++ {
+			if slices.Contains(auxiliaries, words[j]) || words[j] == "else" {
+				break // "what else could governments do"
+			}
+			if slices.Contains(instanceNouns, words[j]) {
+				return strings.Join(words[i+1:j+1], " ") // "European countries"
+			}
+		}
+	}
+	return ""
+}
+
+// frameWords are capitalised words of the summary that name its own frame,
+// not an instance of anything: "the Global Compact", "Member States".
+var frameWords = []string{"global", "compact", "member", "states", "general", "assembly", "president", "secretary",
+	"conference", "united", "nations", "panellists", "mr", "ms", "h", "e", "during", "in", "the", "at", "both", "many"}
+
+// namesSome reports whether text names something: a capitalised word, other
+// than its first, that is neither the question's nor the summary's frame.
+func namesSome(text string, asked []string) bool {
+	for i, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		f := index.Fold(w)
+		if i > 0 && unicode.IsUpper([]rune(w)[0]) && !slices.Contains(asked, f) && !slices.Contains(frameWords, f) {
+			return true
 		}
 	}
 	return false

@@ -114,6 +114,15 @@ func TestUnderstanding(t *testing.T) {
 			}
 			return ""
 		}},
+		// instances asked for that the summary does not name
+		{"Which Asian countries use wage protection schemes?", func(r Response) string {
+			if !r.Abstained() || r.Hedge() != "The summary names no Asian countries for that." {
+				return "want no answer, no countries named; got hedge " + r.Hedge()
+			}
+			return ""
+		}},
+		{"which african policies were given as examples?", holds("mobility within ECOWAS")},
+		{"What role did Arbour see for civil society?", credits("Louise Arbour")},
 		// what comes after the hearing, which its summary cannot tell
 		{"Where will the next hearing take place?", func(r Response) string {
 			if !r.Abstained() || !r.Figure || r.Hedge() != "The summary gives no place for that." {
