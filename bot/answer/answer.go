@@ -164,7 +164,8 @@ type Engine struct {
 	aliasesByFirst map[string][]segmentAlias
 	panelTerms     map[*content.Segment][]string
 	corrector      *corrector
-	hearingNth     int // the hearing's number, from its title ("Second ..."), or 0
+	personal       map[string]bool // the words of people's names and titles, folded
+	hearingNth     int             // the hearing's number, from its title ("Second ..."), or 0
 }
 
 // segmentAlias is another name of a segment, as folded words. A topical
@@ -180,6 +181,12 @@ type segmentAlias struct {
 func New(h *content.Hearing, x *index.Index) *Engine {
 	e := &Engine{h: h, x: x, names: names(h), corrector: newCorrector(h), hearingNth: hearingNumber(h.Title),
 		aliasesByFirst: map[string][]segmentAlias{}, panelTerms: map[*content.Segment][]string{}}
+	e.personal = map[string]bool{}
+	for _, p := range h.People {
+		for _, w := range fold(p.Name + " " + p.Title) {
+			e.personal[w] = true
+		}
+	}
 	said := map[string]bool{}
 	for _, s := range h.Sentences {
 		for _, w := range fold(s.Text) {
@@ -605,7 +612,7 @@ func (a *asking) passages() error {
 	if kind := asksInstances(a.words); kind != "" {
 		// "Which European countries ...?": only a passage that names some
 		// answers; "regularization campaigns" in general do not.
-		naming := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool { return !namesSome(x.Text, a.words) })
+		naming := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool { return !e.namesSome(x.Text, a.words) })
 		if len(naming) == 0 {
 			a.Missing, a.Unnamed, a.Related, a.Suggestions = asWritten(a.Question, []string{kind}), true, excerpts, e.Suggestions()
 			return nil

@@ -83,6 +83,11 @@ var figureWords = [][]string{{"how", "many"}, {"how", "much"}, {"number", "of"},
 	{"how", "large"}, {"how", "long"}, {"how", "old"}, {"what", "size"}, {"what", "amount"},
 	{"what", "time"}, {"which", "time"}, {"what", "hour"}, {"how", "late"}, {"how", "early"}}
 
+// moneyVerbs after "how much did" make it ask a figure: "how much did IOM
+// pay".
+var moneyVerbs = []string{"pay", "paid", "cost", "costs", "spend", "spent", "give", "gave", "raise", "raised", "earn",
+	"earned", "receive", "received", "contribute", "contributed", "donate", "donated", "fund", "funded", "charge", "charged"}
+
 // auxiliaries after "how much" make it ask a degree: "how much did ...".
 var auxiliaries = []string{"did", "does", "do", "is", "was", "are", "were", "has", "have", "had", "should", "would", "could", "can", "will"}
 
@@ -107,7 +112,8 @@ func asksFigure(words []string) string {
 	for _, f := range figureWords {
 		for i := range words {
 			// "how much did he value it" asks a degree, not a figure
-			degree := f[0] == "how" && f[1] == "much" && i+2 < len(words) && slices.Contains(auxiliaries, words[i+2])
+			degree := f[0] == "how" && f[1] == "much" && i+2 < len(words) && slices.Contains(auxiliaries, words[i+2]) &&
+				!slices.ContainsFunc(words[i+2:], func(w string) bool { return slices.Contains(moneyVerbs, w) })
 			if hasPrefix(words[i:], f) && !degree {
 				return strings.Join(f, " ")
 			}
@@ -164,16 +170,20 @@ func asksInstances(words []string) string {
 }
 
 // frameWords are capitalised words of the summary that name its own frame,
-// not an instance of anything: "the Global Compact", "Member States".
-var frameWords = []string{"global", "compact", "member", "states", "general", "assembly", "president", "secretary",
-	"conference", "united", "nations", "panellists", "mr", "ms", "h", "e", "during", "in", "the", "at", "both", "many"}
+// not an instance of anything: "the Global Compact for Safe, Orderly and
+// Regular Migration", "Member States".
+var frameWords = []string{"global", "compact", "safe", "orderly", "regular", "migration", "member", "states",
+	"general", "assembly", "president", "secretary", "conference", "united", "nations", "panellists", "mr", "ms",
+	"h", "e", "during", "in", "the", "at", "both", "many"}
 
 // namesSome reports whether text names something: a capitalised word, other
-// than its first, that is neither the question's nor the summary's frame.
-func namesSome(text string, asked []string) bool {
+// than its first, that is neither the question's, nor the summary's frame,
+// nor a word of a person's name or title ("Ms. Louise Arbour, Secretary-
+// General ..." names no country).
+func (e *Engine) namesSome(text string, asked []string) bool {
 	for i, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
 		f := index.Fold(w)
-		if i > 0 && unicode.IsUpper([]rune(w)[0]) && !slices.Contains(asked, f) && !slices.Contains(frameWords, f) {
+		if i > 0 && unicode.IsUpper([]rune(w)[0]) && !slices.Contains(asked, f) && !slices.Contains(frameWords, f) && !e.personal[f] {
 			return true
 		}
 	}
