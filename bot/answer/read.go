@@ -157,17 +157,23 @@ func asksInstances(words []string) string {
 		if w != "which" && w != "what" || i > 1 && !slices.Contains(askAfter, words[i-1]) && words[i-1] != "in" {
 			continue
 		}
+		exactly := slices.ContainsFunc(words, func(w string) bool { return slices.Contains(exactWords, w) })
 		for j := i + 1; j < min(i+4, len(words)); j++ {
 			if slices.Contains(auxiliaries, words[j]) || words[j] == "else" {
 				break // "what else could governments do"
 			}
-			if slices.Contains(instanceNouns, words[j]) {
-				return strings.Join(words[i+1:j+1], " ") // "European countries"
+			if slices.Contains(instanceNouns, words[j]) || exactly && (j+1 == len(words) || slices.Contains(exactWords, words[j+1]) || slices.Contains(auxiliaries, words[j+1])) {
+				// "European countries", "which rights exactly would ..."
+				return strings.Join(slices.DeleteFunc(slices.Clone(words[i+1:j+1]), func(w string) bool { return slices.Contains(exactWords, w) }), " ")
 			}
 		}
 	}
 	return ""
 }
+
+// exactWords ask for the very things, by name: "which rights exactly". Not
+// "specific": "which specific policies" may be answered by a list of them.
+var exactWords = []string{"exactly", "precisely"}
 
 // frameWords are capitalised words of the summary that name its own frame,
 // not an instance of anything: "the Global Compact for Safe, Orderly and
