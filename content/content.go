@@ -112,8 +112,11 @@ type Person struct {
 	Title        string // may be empty: the summary gives none
 	Organization string // may be empty
 	Role         string // a role at the hearing beyond the segments, e.g. co-facilitator
-	Aliases      []string
-	Roles        []Role // derived from the segments, in segment order
+	// OrgShort is the organisation's acronym or short name from the
+	// vocabulary ("UNODC", "Fragomen"), "" when it has none.
+	OrgShort string
+	Aliases  []string
+	Roles    []Role // derived from the segments, in segment order
 }
 
 // Role is a person's part in one segment.

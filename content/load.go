@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -86,7 +87,34 @@ func Load(fsys fs.FS) (*Hearing, error) {
 		return nil, fmt.Errorf("content: invalid:\n%w", err)
 	}
 	h.Bridge, h.Generic, h.CommonNouns = bridge, generic, nouns
+	for _, p := range h.People {
+		p.OrgShort = shortName(p.Organization, h.Vocabulary.Synonyms)
+	}
 	return h, nil
+}
+
+// shortName is an organisation's acronym or short name: the shortest member,
+// of at most maxShort characters and written as a name (no lower-case first
+// letter), of the vocabulary group that holds the organisation's name; "" when
+// there is none.
+func shortName(org string, groups [][]string) string {
+	const maxShort = 12
+	if org == "" {
+		return ""
+	}
+	best := ""
+	for _, g := range groups {
+		if !slices.ContainsFunc(g, func(m string) bool { return strings.EqualFold(m, org) }) {
+			continue
+		}
+		for _, m := range g {
+			r := []rune(m)
+			if len(r) <= maxShort && len(r) < len([]rune(org)) && unicode.IsUpper(r[0]) && (best == "" || len(r) < len([]rune(best))) {
+				best = m
+			}
+		}
+	}
+	return best
 }
 
 func decode(fsys fs.FS, name string, into any) error {

@@ -70,6 +70,9 @@ type Response struct {
 	// Suggestions, when the summary does not cover the question, are things
 	// it does cover.
 	Suggestions []string
+	// Examples, when the summary does not cover the question, are questions
+	// it answers.
+	Examples []string
 }
 
 // Abstained reports whether the summary does not cover the question.
@@ -229,6 +232,14 @@ func (e *Engine) Hearing() *content.Hearing { return e.h }
 // once normalised, and an error only when the search itself fails; a question
 // the summary does not cover gets a Response that Abstained.
 func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
+	r, err := e.ask(ctx, question)
+	if err == nil && r.Abstained() {
+		r.Examples = e.Examples()
+	}
+	return r, err
+}
+
+func (e *Engine) ask(ctx context.Context, question string) (Response, error) {
 	q := Normalize(question)
 	words := possessive(fold(acronyms(asked(q))))
 	if len(words) == 0 { // nothing but punctuation, symbols or markup
@@ -1094,6 +1105,35 @@ func (x Excerpt) Credit() string {
 		return parts[0]
 	}
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// Examples are three questions the summary answers, from the hearing's own
+// data: who moderated its first panel, what its second was about, and who
+// its first speaker is.
+func (e *Engine) Examples() []string {
+	var out []string
+	for _, s := range e.h.Segments {
+		if s.Kind == "panel" && s.Moderator != nil {
+			out = append(out, fmt.Sprintf("Who moderated panel %d?", s.Number))
+			break
+		}
+	}
+	var panels []*content.Segment
+	for _, s := range e.h.Segments {
+		if s.Kind == "panel" {
+			panels = append(panels, s)
+		}
+	}
+	if len(panels) > 0 {
+		out = append(out, fmt.Sprintf("What happened in panel %d?", panels[min(1, len(panels)-1)].Number))
+	}
+	for _, p := range e.h.People {
+		if len(e.Card(p).Statements) > 0 {
+			out = append(out, "What did "+p.Name+" say?")
+			break
+		}
+	}
+	return out
 }
 
 // Suggestions are things the summary does cover, for an answer that has none.

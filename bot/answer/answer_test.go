@@ -291,3 +291,18 @@ func FuzzAsk(f *testing.F) {
 		}
 	})
 }
+
+// TestExamplesAreAnswered: the questions an abstention offers are ones the
+// summary answers.
+func TestExamplesAreAnswered(t *testing.T) {
+	e := engine(t)
+	ex := e.Examples()
+	if len(ex) != 3 {
+		t.Fatalf("%d examples: %q", len(ex), ex)
+	}
+	for _, q := range ex {
+		if r := ask(t, e, q); r.Abstained() {
+			t.Errorf("example %q is not answered", q)
+		}
+	}
+}

@@ -3,7 +3,9 @@ package slackbot
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -27,7 +29,11 @@ const (
 // Action ids of the buttons the bot renders.
 const (
 	actionShare = "share"
-	actionWho   = "who_" // + person id
+	actionWho   = "who_"   // + person id: their card
+	actionSaid  = "said_"  // + person id: what the summary reports they said
+	actionAsk   = "ask"    // the value is a question
+	actionPanel = "panel_" // + segment id: its people
+	actionRun   = "run"    // the value is a /hearing command
 )
 
 // slackID matches Slack's user, channel and team ids.
@@ -124,6 +130,7 @@ func shift(spans []index.Span, from, to int) []index.Span {
 // Spans separated only by spaces become one bold run ("*labour
 // inspection*"): Slack shows "*labour* *inspection*" with stray gaps.
 func bold(text string, spans []index.Span) string {
+	spans = wholeWords(text, spans)
 	var b strings.Builder
 	at := 0
 	for i := 0; i < len(spans); i++ {
@@ -142,111 +149,332 @@ func bold(text string, spans []index.Span) string {
 	return b.String()
 }
 
-// citation is the line under an excerpt: the segment and whom the summary
-// credits, with their organisations.
-func citation(x answer.Excerpt) string {
-	var who string
-	switch c := x.Credit(); {
-	case c != "":
-		who = escape(c)
-	case x.Kind == content.Introduction:
-		who = "introduces the speakers; credits no statement to anyone"
-	default:
-		who = "the summary's narrative; credits no one"
+// label is a segment's short name, for citations: "Panel 2", "Panel 3 ·
+// Americas", "Panel 1 · Q&A", "Opening", "Closing".
+func label(s *content.Segment) string {
+	switch {
+	case s.Kind == "panel" && s.Number > 0:
+		return fmt.Sprintf("Panel %d", s.Number)
+	case s.Parent != nil && s.Kind == "interactive":
+		return label(s.Parent) + " · Q&A"
+	case s.Parent != nil:
+		_, topic, ok := strings.Cut(s.Title, "discussion on ")
+		if !ok {
+			topic = s.Title
+		}
+		return label(s.Parent) + " · " + strings.TrimPrefix(topic, "the ")
 	}
-	return "_" + escape(x.Segment.Title) + "_ · " + who
+	return strings.TrimSuffix(s.Title, " segment")
 }
 
-// answerBlocks renders an answer: person cards, then excerpts, each with its
-// citation; or the plain statement that the summary does not cover it.
+// named is a segment as a sentence names it: "Panel 1, Smuggling of
+// migrants, …", "the opening", "the remarks by the Director General of IOM".
+func named(s *content.Segment) string {
+	if s.Kind == "panel" && s.Number > 0 {
+		if _, topic, ok := strings.Cut(s.Title, ": "); ok {
+			return label(s) + ", " + topic
+		}
+		return label(s)
+	}
+	if s.Parent != nil {
+		return label(s)
+	}
+	return "the " + lowerFirst(strings.TrimSuffix(s.Title, " segment"))
+}
+
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 1 && unicode.IsUpper(r[0]) && !unicode.IsUpper(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
+}
+
+// speaker names a person as a citation does: with the organisation's
+// acronym ("Jeroen Beirnaert (ITUC)"), a short organisation or title, or
+// alone. Full titles live in person cards.
+func speaker(p *content.Person) string {
+	const short = 40
+	switch {
+	case p.OrgShort != "":
+		return p.Name + " (" + p.OrgShort + ")"
+	case p.Organization != "" && utf8.RuneCountInString(p.Organization) <= short:
+		return p.Name + " (" + p.Organization + ")"
+	case p.Organization == "" && p.Title != "" && utf8.RuneCountInString(p.Title) <= short:
+		return p.Name + " (" + p.Title + ")"
+	}
+	return p.Name
+}
+
+// wholeWords widens each span to the whole hyphenated word it is part of:
+// "*Sector-wide*", not "*Sector*-wide".
+func wholeWords(text string, spans []index.Span) []index.Span {
+	out := make([]index.Span, len(spans))
+	for i, s := range spans {
+		if s.Start < 0 || s.End > len(text) || s.Start >= s.End {
+			out[i] = s
+			continue
+		}
+		for s.Start > 1 && text[s.Start-1] == '-' && isWordByte(text[s.Start-2]) {
+			s.Start--
+			for s.Start > 0 && isWordByte(text[s.Start-1]) {
+				s.Start--
+			}
+		}
+		for s.End+1 < len(text) && text[s.End] == '-' && isWordByte(text[s.End+1]) {
+			s.End++
+			for s.End < len(text) && isWordByte(text[s.End]) {
+				s.End++
+			}
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// citation is the line under an excerpt: where in the hearing, and whom the
+// summary credits, or what kind of sentence it is when it credits no one.
+// Who is credited is the summary's; only how it is shown is short.
+func citation(x answer.Excerpt) string {
+	var names []string
+	for _, p := range x.Speakers {
+		names = append(names, speaker(p))
+	}
+	if panel := panelOf(x.Segment); len(x.Speakers) > 2 && panel != nil && sameSet(x.Speakers, panel.Panellists) {
+		names = []string{"panellists"} // as the summary credits them; the panel's card names them
+	}
+	switch {
+	case x.Participants && len(names) > 0:
+		names = append(names, "participants")
+	case x.Participants:
+		names = append(names, "participants in the discussion")
+	case len(names) == 0 && x.Kind == content.Introduction:
+		return escape(label(x.Segment)) + " · from the summary's introduction of the speakers"
+	case len(names) == 0:
+		return escape(label(x.Segment)) + " · from the summary's own account"
+	}
+	return escape(label(x.Segment)) + " · " + escape(andList(names))
+}
+
+// panelOf is the panel a segment is or belongs to, or nil.
+func panelOf(s *content.Segment) *content.Segment {
+	for ; s != nil; s = s.Parent {
+		if len(s.Panellists) > 0 {
+			return s
+		}
+	}
+	return nil
+}
+
+// sameSet reports whether a and b hold the same people.
+func sameSet(a, b []*content.Person) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, p := range a {
+		if !slices.Contains(b, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// andList joins "a", "b" and "c" as "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// excerptBlocks quotes excerpts, each with its citation; consecutive
+// excerpts with the same citation share one, under the last of them.
+func excerptBlocks(xs []answer.Excerpt) []slack.Block {
+	xs = byCitation(xs)
+	var blocks []slack.Block
+	for i, x := range xs {
+		blocks = append(blocks, quote(x.Text, x.Highlights)...)
+		if c := citation(x); i+1 == len(xs) || citation(xs[i+1]) != c {
+			blocks = append(blocks, contextLine(c))
+		}
+	}
+	return blocks
+}
+
+// byCitation orders excerpts so that those with the same citation stand
+// together, each group where its first excerpt stood: a citation is shown
+// once.
+func byCitation(xs []answer.Excerpt) []answer.Excerpt {
+	var order []string
+	groups := map[string][]answer.Excerpt{}
+	for _, x := range xs {
+		c := citation(x)
+		if _, ok := groups[c]; !ok {
+			order = append(order, c)
+		}
+		groups[c] = append(groups[c], x)
+	}
+	out := make([]answer.Excerpt, 0, len(xs))
+	for _, c := range order {
+		out = append(out, groups[c]...)
+	}
+	return out
+}
+
+// answerBlocks renders an answer: for people, a line that answers, built
+// from the data ("*Ilias Chatzis* (UNODC) moderated Panel 1, …"), then the
+// passages that say so; otherwise the excerpts, each with its citation; or
+// what the summary lacks.
 func answerBlocks(r answer.Response) message {
 	if r.Abstained() {
 		return noAnswer(r)
 	}
 	var m message
 	if len(r.People) > 0 {
-		m.Blocks = append(m.Blocks, cardBlocks(r.People)...)
-		if len(r.Excerpts) > 0 {
-			m.Blocks = append(m.Blocks, slack.NewDividerBlock(), contextLine("*From the summary:*"))
-		}
+		m = peopleBlocks(r.People)
 	}
-	for _, x := range r.Excerpts {
-		m.Blocks = append(m.Blocks, quote(x.Text, x.Highlights)...)
-		m.Blocks = append(m.Blocks, contextLine(citation(x)))
-	}
+	m.Blocks = append(m.Blocks, excerptBlocks(r.Excerpts)...)
 	if more := r.MoreLine(); more != "" {
-		m.Blocks = append(m.Blocks, contextLine(more))
+		m.Blocks = append(m.Blocks, contextLine(escape(more)))
 	}
-	switch {
-	case len(r.Excerpts) > 0:
+	if len(r.People) == 0 {
 		x := r.Excerpts[0]
-		m.Text = fmt.Sprintf("“%s” (%s)", x.Text, x.Segment.Title)
-	default:
-		m.Text = r.People[0].Person.Name + ", " + r.People[0].Person.Affiliation()
+		m.Text = truncate(escape("“"+x.Text+"” — "+label(x.Segment)), maxFallback)
 	}
-	m.Text = truncate(escape(m.Text), maxFallback)
 	return m
 }
 
+// peopleBlocks answers with people: for each, a line that says who they
+// are and what they did at the hearing, their full position under it, and
+// how much the summary reports of what they said, with a button for it.
+func peopleBlocks(cards []answer.Card) message {
+	var lines, plainLines, said []string
+	var buttons []slack.BlockElement
+	for _, c := range cards {
+		line := lead(c.Person, true)
+		if a := c.Person.Affiliation(); a != "" {
+			line += "\n" + escape(a)
+		}
+		lines = append(lines, line)
+		plainLines = append(plainLines, lead(c.Person, false))
+		said = append(said, statements(c))
+		if len(c.Statements) > 0 && len(buttons) < 5 {
+			buttons = append(buttons, slack.NewButtonBlockElement(actionSaid+c.Person.ID, c.Person.ID,
+				plain(truncate("What "+lastName(c.Person)+" said", maxButtonText))))
+		}
+	}
+	m := message{Blocks: []slack.Block{section(strings.Join(lines, "\n\n"))}}
+	if len(cards) == 1 {
+		m.Blocks = append(m.Blocks, contextLine(said[0]))
+	}
+	if len(buttons) > 0 {
+		m.Blocks = append(m.Blocks, slack.NewActionBlock("", buttons...))
+	}
+	m.Text = truncate(escape(strings.Join(plainLines, " ")), maxFallback)
+	return m
+}
+
+// lastName is how a button calls a person: "Swing", "Arbour".
+func lastName(p *content.Person) string {
+	f := strings.Fields(p.Name)
+	return f[len(f)-1]
+}
+
+// lead is the line that answers who someone is at the hearing: "Ilias
+// Chatzis (UNODC) moderated Panel 1, Smuggling of migrants, …", the name in
+// bold when md.
+func lead(p *content.Person, md bool) string {
+	var did []string
+	for i, r := range p.Roles {
+		if i > 0 && p.Roles[i-1].Role == r.Role && r.Segment.Parent == p.Roles[i-1].Segment {
+			// "a panellist in Panel 3, Regional perspectives on migration (Americas)"
+			did[len(did)-1] += " (" + strings.TrimPrefix(label(r.Segment), label(r.Segment.Parent)+" · ") + ")"
+			continue
+		}
+		switch {
+		case r.Role == "moderator":
+			did = append(did, "moderated "+named(r.Segment))
+		case r.Role == "panellist":
+			did = append(did, "was a panellist in "+named(r.Segment))
+		case r.Segment.Kind == "remarks":
+			did = append(did, "gave "+named(r.Segment))
+		default:
+			did = append(did, "spoke in "+named(r.Segment))
+		}
+	}
+	name := escape(speaker(p))
+	if md {
+		name = "*" + escape(p.Name) + "*" + strings.TrimPrefix(escape(speaker(p)), escape(p.Name))
+	}
+	switch {
+	case p.Role != "" && len(did) > 0:
+		return name + ", " + escape(lowerFirst(p.Role)) + ", " + escape(andList(did)) + "."
+	case p.Role != "":
+		return name + ": " + escape(lowerFirst(p.Role)) + "."
+	case len(did) > 0:
+		return name + " " + escape(andList(did)) + "."
+	}
+	return name + "."
+}
+
+// statements says in plain words how much the summary reports of what
+// someone said.
+func statements(c answer.Card) string {
+	switch n := len(c.Statements); n {
+	case 0:
+		return "The summary reports nothing they said."
+	case 1:
+		return "The summary reports one thing they said."
+	default:
+		return fmt.Sprintf("The summary reports %d things they said.", n)
+	}
+}
+
+// noAnswer says what the summary lacks, first, then shows related passages
+// as related, and offers questions it does answer as buttons.
 func noAnswer(r answer.Response) message {
 	said := fmt.Sprintf("The hearing's summary does not cover “%s”.", escape(r.Question))
 	if h := r.Hedge(); h != "" {
 		said = escape(h)
 	}
-	var m message
-	m.Blocks = append(m.Blocks, section(said))
+	m := message{Blocks: []slack.Block{section(said)}, abstained: true}
 	if len(r.Related) > 0 {
 		m.Blocks = append(m.Blocks, contextLine("*Related passages, not an answer:*"))
-		for _, x := range r.Related {
-			m.Blocks = append(m.Blocks, quote(x.Text, x.Highlights)...)
-			m.Blocks = append(m.Blocks, contextLine(citation(x)))
-		}
+		m.Blocks = append(m.Blocks, excerptBlocks(r.Related)...)
 	}
-	if len(r.Suggestions) > 0 {
-		var b strings.Builder
-		b.WriteString("It covers the hearing's segments and the people in them. Try, for example:")
-		for _, s := range r.Suggestions {
-			b.WriteString("\n• " + escape(s))
-		}
-		m.Blocks = append(m.Blocks, section(b.String()))
+	if len(r.Examples) > 0 {
+		m.Blocks = append(m.Blocks, section("Questions it answers:"), askButtons(r.Examples))
 	}
 	m.Text = truncate(said, maxFallback)
-	m.abstained = true
 	return m
 }
 
-// cardBlocks renders person cards: name, position, roles, and how many
-// statements the summary credits to them.
-func cardBlocks(cards []answer.Card) []slack.Block {
-	var blocks []slack.Block
-	for _, c := range cards {
-		p := c.Person
-		lines := []string{"*" + escape(strings.TrimSpace(p.Honorific+" "+p.Name)) + "*"}
-		if a := p.Affiliation(); a != "" {
-			lines = append(lines, escape(a))
+// askButtons are buttons that ask questions.
+func askButtons(questions []string) slack.Block {
+	var buttons []slack.BlockElement
+	for i, q := range questions[:min(len(questions), 5)] {
+		if len(q) <= maxValue { // action ids are unique within a message
+			buttons = append(buttons, slack.NewButtonBlockElement(fmt.Sprint(actionAsk, i), q, plain(truncate(q, maxButtonText))))
 		}
-		if p.Role != "" {
-			lines = append(lines, escape(p.Role))
-		}
-		for _, r := range p.Roles {
-			lines = append(lines, escape(r.Label()+", "+r.Segment.Title))
-		}
-		blocks = append(blocks, section(strings.Join(lines, "\n")), contextLine(c.StatementsLine()))
 	}
-	return blocks
+	return slack.NewActionBlock("", buttons...)
 }
 
-func cardsMessage(cards []answer.Card) message {
-	p := cards[0].Person
-	return message{Blocks: cardBlocks(cards), Text: truncate(escape(p.Name+", "+p.Affiliation()), maxFallback)}
-}
+// cardsMessage answers "/hearing who NAME" for one person.
+func cardsMessage(cards []answer.Card) message { return peopleBlocks(cards) }
 
-// pickPerson offers buttons when a name matches several people.
+// pickPerson offers a button for each person a name matches, labelled with
+// what they are, so the asker can tell them apart.
 func pickPerson(name string, cards []answer.Card) message {
 	said := fmt.Sprintf("Several people match “%s”. Whom do you mean?", escape(name))
 	var buttons []slack.BlockElement
 	for _, c := range cards[:min(len(cards), 5)] {
-		buttons = append(buttons, slack.NewButtonBlockElement(actionWho+c.Person.ID, c.Person.ID, plain(truncate(c.Person.Name, maxButtonText))))
+		buttons = append(buttons, slack.NewButtonBlockElement(actionWho+c.Person.ID, c.Person.ID,
+			plain(truncate(c.Person.Name+" · "+position(c.Person), maxButtonText))))
 	}
 	return message{
 		Blocks: []slack.Block{section(said), slack.NewActionBlock("", buttons...)},
@@ -254,8 +482,24 @@ func pickPerson(name string, cards []answer.Card) message {
 	}
 }
 
-// segmentBlock lists a segment's title and people.
-func segmentBlock(s *content.Segment) slack.Block {
+// position is what someone is, short: "Director General, IOM".
+func position(p *content.Person) string {
+	org := p.OrgShort
+	if org == "" {
+		org = p.Organization
+	}
+	switch {
+	case p.Title != "" && org != "":
+		return p.Title + ", " + org
+	case p.Title != "":
+		return p.Title
+	}
+	return org
+}
+
+// segmentBlock shows a segment: its title, moderator, panellists and
+// speakers, with their positions, and the parts a panel had.
+func segmentBlock(s *content.Segment, parts []*content.Segment) slack.Block {
 	lines := []string{"*" + escape(s.Title) + "*"}
 	if s.Moderator != nil {
 		lines = append(lines, "Moderator: "+escape(s.Moderator.Line()))
@@ -266,27 +510,74 @@ func segmentBlock(s *content.Segment) slack.Block {
 	for _, p := range s.Speakers {
 		lines = append(lines, "Speaker: "+escape(p.Line()))
 	}
-	if s.Kind == "interactive" {
-		lines = append(lines, "Participants from the floor (unnamed in the summary)")
+	for _, part := range parts {
+		lines = append(lines, "Part: "+escape(label(part)))
 	}
 	return section(strings.Join(lines, "\n"))
 }
 
-// panelsMessage lists the hearing's segments in order with their people.
+// partsOf are a segment's parts, in order: a panel's Q&A or regional
+// discussions.
+func partsOf(h *content.Hearing, s *content.Segment) []*content.Segment {
+	var out []*content.Segment
+	for _, x := range h.Segments {
+		if x.Parent == s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// panelsMessage is the programme at a glance: one line for each segment of
+// the hearing, its parts on the same line, and a button for its people.
 func panelsMessage(h *content.Hearing) message {
 	m := message{Blocks: []slack.Block{
 		slack.NewHeaderBlock(plain(truncate(h.Title, maxHeader))),
-		contextLine(escape(fmt.Sprintf("%s, %s", h.Place, h.Date.Format("2 January 2006")))),
+		contextLine(escape(fmt.Sprintf("%s · %s", h.Place, h.Date.Format("2 January 2006")))),
 	}}
 	for _, s := range h.Segments {
-		m.Blocks = append(m.Blocks, segmentBlock(s))
+		if s.Parent != nil || s.Kind == "overview" {
+			continue
+		}
+		line := "*" + escape(label(s)) + "*"
+		if _, topic, ok := strings.Cut(s.Title, ": "); ok && s.Kind == "panel" {
+			line += " · " + escape(topic)
+		}
+		var who []string
+		if s.Moderator != nil {
+			who = append(who, "moderated by "+escape(speaker(s.Moderator)))
+		}
+		if n := len(s.Panellists); n > 0 {
+			who = append(who, fmt.Sprintf("%d panellists", n))
+		}
+		if len(s.Speakers) > 0 && s.Moderator == nil {
+			var names []string
+			for _, p := range s.Speakers {
+				names = append(names, speaker(p))
+			}
+			who = append(who, escape(andList(names)))
+		}
+		if len(who) > 0 {
+			line += "\n" + strings.Join(who, ", ")
+		}
+		var parts []string
+		for _, p := range partsOf(h, s) {
+			if p.Kind != "interactive" {
+				parts = append(parts, escape(strings.TrimPrefix(label(p), label(s)+" · ")))
+			}
+		}
+		if len(parts) > 0 {
+			line += "\nDiscussions: " + strings.Join(parts, " · ")
+		}
+		button := slack.NewButtonBlockElement(actionPanel+s.ID, s.ID, plain("People"))
+		m.Blocks = append(m.Blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button)))
 	}
 	m.Text = truncate(escape(fmt.Sprintf("The programme of the %s", h.Title)), maxFallback)
 	return m
 }
 
-// panelMessage shows one segment: its people and what the summary credits
-// to them, and how to ask about it.
+// panelMessage shows one segment: its people, its parts, and how to ask
+// about it.
 func panelMessage(e *answer.Engine, s *content.Segment) message {
 	n := 0
 	for _, x := range e.Hearing().Sentences {
@@ -298,10 +589,14 @@ func panelMessage(e *answer.Engine, s *content.Segment) message {
 	if s.Number > 0 {
 		ask = fmt.Sprintf("panel %d", s.Number)
 	}
+	sentences := "sentences"
+	if n == 1 {
+		sentences = "sentence"
+	}
 	return message{
 		Blocks: []slack.Block{
-			segmentBlock(s),
-			contextLine(fmt.Sprintf("The summary gives %d sentences to this segment. Ask, for example: `/hearing what did %s say about …`", n, ask)),
+			segmentBlock(s, partsOf(e.Hearing(), s)),
+			contextLine(fmt.Sprintf("The summary gives %d %s to this segment itself. Ask, for example: `/hearing what did %s say about …`", n, sentences, ask)),
 		},
 		Text: truncate(escape(s.Title), maxFallback),
 	}
@@ -327,15 +622,16 @@ func helpMessage(why string) message {
 	return m
 }
 
-// withShare frames a private reply to /hearing: what was asked above, a
-// "Share in channel" button below that posts the same reply for everyone.
-func withShare(m message, command string) message {
-	out := message{Text: m.Text}
-	out.Blocks = append(out.Blocks, contextLine("`/hearing "+escape(command)+"`"))
+// private frames a private reply to /hearing or a button: what was asked
+// above it, in the asker's own words, and below it a "Share in channel"
+// button when share (what rebuilds the reply exactly) is set.
+func private(m message, asked, share string) message {
+	out := message{Text: m.Text, abstained: m.abstained}
+	out.Blocks = append(out.Blocks, echo("`/hearing "+userText(asked)+"`"))
 	out.Blocks = append(out.Blocks, m.Blocks...)
-	if len(command) <= maxValue {
+	if share != "" && len(share) <= maxValue {
 		out.Blocks = append(out.Blocks, slack.NewActionBlock("",
-			slack.NewButtonBlockElement(actionShare, command, plain("Share in channel"))))
+			slack.NewButtonBlockElement(actionShare, share, plain("Share in channel"))))
 	}
 	return out
 }
@@ -347,9 +643,36 @@ func shared(m message, user, command string) message {
 	if slackID.MatchString(user) {
 		who = "<@" + user + ">" // a checked id: it cannot smuggle in markup
 	}
-	out.Blocks = append(out.Blocks, contextLine(fmt.Sprintf("%s shared `/hearing %s`", who, escape(command))))
+	out.Blocks = append(out.Blocks, echo(who+" shared `/hearing "+userText(command)+"`"))
 	out.Blocks = append(out.Blocks, m.Blocks...)
 	return out
+}
+
+// echo is a context line that shows what someone typed: verbatim, so that
+// Slack turns none of it into links or mentions.
+func echo(text string) slack.Block {
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, truncate(text, maxText), false, true))
+}
+
+// userText makes text a user typed safe to show inside the bot's own
+// formatting: escaped, with backticks that would end a code span and
+// broadcast words that would ping a channel neutralised.
+func userText(s string) string {
+	s = escape(strings.ReplaceAll(s, "`", "ʼ"))
+	return broadcast.ReplaceAllString(s, "@\u2060$1")
+}
+
+var broadcast = regexp.MustCompile(`(?i)@(channel|here|everyone)`)
+
+// didYouMean answers a mistyped subcommand with the one it is near, and a
+// button that runs it.
+func didYouMean(typed, command string) message {
+	said := "Did you mean `/hearing " + command + "`?"
+	return message{
+		Blocks: []slack.Block{section(said), slack.NewActionBlock("",
+			slack.NewButtonBlockElement(actionRun, command, plain("/hearing "+command)))},
+		Text: "Did you mean /hearing " + command + "?",
+	}
 }
 
 // fit keeps a message within Slack's block limit, saying so where it cuts;

@@ -45,7 +45,10 @@ func offline(t testing.TB) *Bot {
 func TestGoldenDigest(t *testing.T) {
 	d := offline(t).cfg.Digests
 	day := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	golden(t, "digest", digestBlocks(d.Today(day)))
+	top, thread := digestParts(d.Today(day))
+	golden(t, "digest", top)
+	golden(t, "digest-thread", thread)
+	golden(t, "digest-preview", previewBlocks(d.Today(day)))
 }
 
 // golden compares the rendered message with testdata/name.golden.json.
@@ -124,6 +127,8 @@ func TestGoldenBlocks(t *testing.T) {
 		{"command-question", "command", "what did the panellists say about recruitment fees?"},
 		{"command-unknown", "command", "pannels"},
 		{"command-themes", "command", "themes"},
+		{"mention-related", "mention", "What did the closing segment say about detention?"},
+		{"mention-people", "mention", "who spoke for the unions?"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := kindMention
@@ -140,6 +145,27 @@ func TestGoldenBlocks(t *testing.T) {
 			golden(t, tc.name, posts[0].message)
 		})
 	}
+}
+
+// TestGoldenActions: what each button answers, privately.
+func TestGoldenActions(t *testing.T) {
+	b := offline(t)
+	for _, tc := range []struct{ name, action, value string }{
+		{"action-who", actionWho + "william-lacy-swing", "william-lacy-swing"},
+		{"action-said", actionSaid + "louise-arbour", "louise-arbour"},
+		{"action-ask", actionAsk + "0", "Who moderated panel 1?"},
+		{"action-panel", actionPanel + "panel-3", "panel-3"},
+		{"action-run", actionRun, "panels"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			posts, err := b.reply(context.Background(), request{kind: kindAction, action: tc.action, value: tc.value, user: "U1", responseURL: "http://x"})
+			if err != nil || len(posts) != 1 || !posts[0].viaResponseURL || posts[0].inChannel {
+				t.Fatalf("want one private reply, got %+v, %v", posts, err)
+			}
+			golden(t, tc.name, posts[0].message)
+		})
+	}
+	golden(t, "error", errorReply(request{kind: kindMention})[0].message)
 }
 
 func TestShareRebuildsTheReplyForEveryone(t *testing.T) {
@@ -219,5 +245,171 @@ func TestTruncateKeepsEscapesWhole(t *testing.T) {
 	s := strings.Repeat("a", 9) + "&amp;"
 	if got := truncate(s, 12); got != strings.Repeat("a", 9)+"…" {
 		t.Errorf("truncate = %q", got)
+	}
+}
+
+// texts returns the text a message shows in sections (quoted and written
+// text) and in context lines (citations and small print), each line apart.
+func texts(m message) (sections []string, contexts []string) {
+	for _, b := range m.Blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			if b.Text != nil {
+				sections = append(sections, b.Text.Text)
+			}
+		case *slack.ContextBlock:
+			for _, e := range b.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					contexts = append(contexts, t.Text)
+				}
+			}
+		}
+	}
+	return sections, contexts
+}
+
+func runes(ss []string) int {
+	n := 0
+	for _, s := range ss {
+		n += utf8.RuneCountInString(s)
+	}
+	return n
+}
+
+// TestAnswersReadAtAGlance holds every answer to issue 11's measures:
+// citations short beside what they cite, none repeated, none over 200
+// characters; person answers name the person first; a missing word said.
+func TestAnswersReadAtAGlance(t *testing.T) {
+	b := offline(t)
+	for _, q := range []string{
+		"What did the panellists say about recruitment fees?", "Who moderated the first panel?",
+		"What did participants say about the shipping industry?", "tl;dr of panel 2", "What did Swing say?",
+		"what was said about detention?", "Who is the Swiss ambassador?", "who spoke for the unions?",
+		"What did the panellists say about labour inspection?", "what happened at the closing",
+		"Which panel dealt with labour shortages?", "What did participants say about firewalls?",
+	} {
+		t.Run(q, func(t *testing.T) {
+			m, err := b.answer(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sections, contexts := texts(m)
+			if c, s := runes(contexts), runes(sections); float64(c) > 0.6*float64(s) {
+				t.Errorf("citations %d characters for %d of text", c, s)
+			}
+			seen := map[string]bool{}
+			for _, c := range contexts {
+				if utf8.RuneCountInString(c) > 200 {
+					t.Errorf("a citation of %d characters: %s", utf8.RuneCountInString(c), c)
+				}
+				if seen[c] {
+					t.Errorf("citation repeated: %s", c)
+				}
+				seen[c] = true
+			}
+			r, _ := b.engine.Ask(context.Background(), q)
+			if len(r.People) > 0 {
+				name := r.People[0].Person.Name
+				if i := strings.Index(m.Text, name); i < 0 || utf8.RuneCountInString(m.Text[:i+len(name)]) > 80 {
+					t.Errorf("notification %q does not name %s in its first 80 characters", m.Text, name)
+				}
+			}
+			if len(r.Missing) > 0 && !strings.Contains(sections[0], r.Missing[0]) {
+				t.Errorf("first line %q does not name the missing %q", sections[0], r.Missing[0])
+			}
+		})
+	}
+}
+
+// TestDigestChannelMessageIsShort: every theme's digest shows under 900
+// characters in the channel, and every excerpt once, in the channel or in
+// its thread.
+func TestDigestChannelMessageIsShort(t *testing.T) {
+	d := offline(t).cfg.Digests
+	day := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	for _, th := range d.Themes() {
+		dg := d.For(th, day)
+		top, thread := digestParts(dg)
+		if n := visible(top.Blocks); n >= maxDigestTop {
+			t.Errorf("%s: %d characters at channel level", th.ID, n)
+		}
+		sections, _ := texts(message{Blocks: append(top.Blocks, thread.Blocks...)})
+		all := strings.ReplaceAll(strings.Join(sections, "\n"), "*", "")
+		for _, x := range dg.Excerpts {
+			if n := strings.Count(all, escape(x.Text)); n != 1 {
+				t.Errorf("%s: an excerpt shown %d times: %s", th.ID, n, x.Text)
+			}
+		}
+	}
+}
+
+// TestNoShareOnAbstentionsOrChoices: only an answer is worth sharing.
+func TestNoShareOnAbstentionsOrChoices(t *testing.T) {
+	b := offline(t)
+	for text, want := range map[string]bool{"what about firewalls?": false, "who IOM": false, "help": false, "pannels": false,
+		"who moderated the first panel?": true, "panels": true} {
+		posts, err := b.reply(context.Background(), request{kind: kindCommand, text: text, responseURL: "http://x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(blocksJSONOf(posts[0].message), `"action_id":"share"`)
+		if got != want {
+			t.Errorf("/hearing %s: share button %v, want %v", text, got, want)
+		}
+	}
+}
+
+func blocksJSONOf(m message) string {
+	b, _ := json.Marshal(m.Blocks)
+	return string(b)
+}
+
+// TestWhatTheUserTypedIsShownAsTyped: echoed verbatim, with nothing in it
+// that could end the bot's code span or ping a channel.
+func TestWhatTheUserTypedIsShownAsTyped(t *testing.T) {
+	m := private(message{Text: "x"}, "what about `code` and @channel or @here <!everyone>?", "")
+	e := m.Blocks[0].(*slack.ContextBlock).ContextElements.Elements[0].(*slack.TextBlockObject)
+	if !e.Verbatim {
+		t.Error("the echo is not verbatim")
+	}
+	if strings.Count(e.Text, "`") != 2 || strings.Contains(e.Text, "@channel") || strings.Contains(e.Text, "@here") || strings.Contains(e.Text, "<!") {
+		t.Errorf("echo %q", e.Text)
+	}
+}
+
+// TestSharedDigestPreviewIsTheOneSeen: a preview shared after midnight is
+// the day's it was made for, not the next day's.
+func TestSharedDigestPreviewIsTheOneSeen(t *testing.T) {
+	b := offline(t)
+	day := time.Date(2026, 11, 27, 23, 59, 0, 0, time.UTC)
+	m, share, err := b.command(context.Background(), "digest", day)
+	if err != nil || !strings.HasPrefix(share, "2026-11-27"+dateMark) {
+		t.Fatalf("share value %q, %v", share, err)
+	}
+	posts, err := b.reply(context.Background(), request{kind: kindAction, action: actionShare, value: share, user: "U1", responseURL: "http://x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := blocksJSONOf(posts[0].message); !strings.Contains(got, blocksJSONOf(message{Blocks: m.Blocks[:2]})[1:40]) || !strings.Contains(got, "27 November 2026") {
+		t.Errorf("shared a different digest: %s", got)
+	}
+}
+
+func TestWhoSeveralSaysWhoIsWho(t *testing.T) {
+	b := offline(t)
+	m, n, _ := b.who(context.Background(), "IOM")
+	if n < 2 {
+		t.Fatalf("%d people match IOM", n)
+	}
+	got := blocksJSONOf(m)
+	if !strings.Contains(got, "William Lacy Swing · Director General, IOM") {
+		t.Errorf("buttons do not say who is the Director General: %s", got)
+	}
+}
+
+func TestBoldWholeHyphenatedWords(t *testing.T) {
+	text := "Sector-wide visa schemes"
+	if got := bold(text, []index.Span{{Start: 0, End: 6}}); got != "*Sector-wide* visa schemes" {
+		t.Errorf("bold = %q", got)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
 	"hearingbot/bot/answer"
@@ -272,18 +273,18 @@ func TestHearingCommand(t *testing.T) {
 			}{
 				{"help", "/hearing who", false},
 				{"", "/hearing who", false},
-				{"frobnicate", "does not mention frobnicate", true},
-				{"hlep", "I don't know", false},
+				{"frobnicate", "does not mention frobnicate", false},
+				{"hlep", "Did you mean `/hearing help`?", false},
 				{"who Claire Falconer", "Focus on Labour Exploitation", true},
 				{"who IOM", "Several people match", false},
-				{"panels", "Panel 3: Regional perspectives", true},
+				{"panels", "Regional perspectives on migration", true},
 				{"panel 2", "Panel 2: Irregular migration", true},
 				{"panel 9", "No panel matches", false},
 				{"themes", "Decent work and fair recruitment", true},
 				{"digest skills", "Daily digest: Recognition of skills", true},
 				{"digest", "Daily digest: ", true},
 				{"digest sourdough", "No theme matches", false},
-				{"ask who moderated the first panel?", "Moderator", true},
+				{"ask who moderated the first panel?", "moderated Panel 1", true},
 				{"what did the panellists say about labour inspection?", "*labour inspection*", true},
 			}
 			for i, c := range cases {
@@ -506,14 +507,22 @@ func TestDigestPostedOncePerDay(t *testing.T) {
 	if posted, err := h.bot.PublishDigest(ctx, "CDIGEST", h.bot.cfg.Digests.Today(day.AddDate(0, 0, 1))); err != nil || !posted {
 		t.Fatalf("the next day: posted %v, %v", posted, err)
 	}
-	var posts []slackfake.Post
+	var posts, threads []slackfake.Post
 	for _, p := range h.fake.Posts() {
-		if p.Channel == "CDIGEST" {
+		switch {
+		case p.Channel == "CDIGEST" && p.ThreadTS == "":
 			posts = append(posts, p)
+		case p.Channel == "CDIGEST":
+			threads = append(threads, p)
 		}
 	}
-	if len(posts) != 2 {
-		t.Fatalf("%d digests posted, want 2", len(posts))
+	if len(posts) != 2 || len(threads) != 2 {
+		t.Fatalf("%d digests and %d thread replies posted, want 2 of each", len(posts), len(threads))
+	}
+	for i := range posts {
+		if threads[i].ThreadTS != posts[i].TS {
+			t.Errorf("digest %d: its rest went to thread %q, not the digest's (%q)", i, threads[i].ThreadTS, posts[i].TS)
+		}
 	}
 	var meta struct {
 		EventType    string            `json:"event_type"`
@@ -526,8 +535,36 @@ func TestDigestPostedOncePerDay(t *testing.T) {
 	if !strings.Contains(string(posts[0].Blocks), dg.Theme.Title) {
 		t.Errorf("blocks: %s", posts[0].Blocks)
 	}
-	if h.fake.Calls("conversations.history") < 4 || h.fake.Calls("chat.postMessage") != 3 {
+	if h.fake.Calls("conversations.history") < 4 || h.fake.Calls("chat.postMessage") != 5 {
 		t.Errorf("calls: history %d, postMessage %d", h.fake.Calls("conversations.history"), h.fake.Calls("chat.postMessage"))
+	}
+}
+
+// TestDigestThreadPostedOnceWhenMissing: a digest whose thread reply never
+// went out (the process stopped in between) gets it on the next run, once.
+func TestDigestThreadPostedOnceWhenMissing(t *testing.T) {
+	h := start(t, false, 1)
+	dg := h.bot.cfg.Digests.Today(time.Now().UTC())
+	top, _ := digestParts(dg)
+	ctx := context.Background()
+	_, ts, err := h.bot.api.PostMessageContext(ctx, "CDIGEST", slack.MsgOptionBlocks(top.Blocks...), slack.MsgOptionText(top.Text, false),
+		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: DigestEventType, EventPayload: map[string]any{"date": dg.DateString(), "theme": dg.Theme.ID}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, false} {
+		if posted, err := h.bot.PublishDigest(ctx, "CDIGEST", dg); err != nil || posted != want {
+			t.Fatalf("publish %d: posted %v, %v; want %v", i+1, posted, err, want)
+		}
+	}
+	var threads []slackfake.Post
+	for _, p := range h.fake.Posts() {
+		if p.Channel == "CDIGEST" && p.ThreadTS != "" {
+			threads = append(threads, p)
+		}
+	}
+	if len(threads) != 1 || threads[0].ThreadTS != ts {
+		t.Errorf("%d thread replies (%+v), want one in the digest's thread %s", len(threads), threads, ts)
 	}
 }
 

@@ -27,13 +27,10 @@ func (b *Bot) reply(ctx context.Context, r request) ([]post, error) {
 		m, err := b.answer(ctx, r.text)
 		return []post{{message: m, abstained: m.abstained}}, err
 	case kindCommand:
-		m, shareable, err := b.command(ctx, r.text)
+		m, share, err := b.command(ctx, r.text, time.Now())
 		command := strings.Join(strings.Fields(answer.Normalize(r.text)), " ")
 		abstained := m.abstained
-		if shareable {
-			m = withShare(m, command)
-		}
-		return []post{{message: m, viaResponseURL: true, abstained: abstained}}, err
+		return []post{{message: private(m, command, share), viaResponseURL: true, abstained: abstained}}, err
 	case kindAction:
 		return b.action(ctx, r)
 	}
@@ -59,94 +56,157 @@ func (b *Bot) answer(ctx context.Context, question string) (message, error) {
 // commands are /hearing's subcommands; anything else is a question.
 var commands = []string{"help", "ask", "who", "panels", "panel", "themes", "digest"}
 
-// command answers /hearing's text. It reports whether the reply is worth a
-// "Share in channel" button.
-func (b *Bot) command(ctx context.Context, text string) (m message, shareable bool, err error) {
+// command answers /hearing's text as of now. share is what rebuilds the
+// reply exactly, for its "Share in channel" button, or "" when the reply is
+// not worth sharing (help, an abstention, a choice still to make).
+func (b *Bot) command(ctx context.Context, text string, now time.Time) (m message, share string, err error) {
 	text = answer.Normalize(text)
 	verb, rest, _ := strings.Cut(text, " ")
 	verb = strings.ToLower(verb)
+	shareable := func(m message, err error) (message, string, error) {
+		if m.abstained {
+			return m, "", err
+		}
+		return m, text, err
+	}
 	switch verb {
 	case "", "help":
-		return helpMessage(""), false, nil
+		return helpMessage(""), "", nil
 	case "ask":
-		m, err := b.answer(ctx, rest)
-		return m, rest != "", err
+		if rest == "" {
+			return helpMessage(""), "", nil
+		}
+		return shareable(b.answer(ctx, rest))
 	case "who":
-		return b.who(ctx, rest)
+		m, found, err := b.who(ctx, rest)
+		switch {
+		case found < 0: // "who moderated the first panel?" asks a question
+			return shareable(b.answer(ctx, text))
+		case found == 0 || found > 1:
+			return m, "", err
+		}
+		return shareable(m, err)
 	case "panels":
-		return panelsMessage(b.engine.Hearing()), true, nil
+		return panelsMessage(b.engine.Hearing()), text, nil
 	case "panel":
 		s := b.engine.Segment(rest)
 		if s == nil {
-			return helpMessage("No panel matches “" + escape(rest) + "”. `/hearing panels` lists them all."), false, nil
+			return helpMessage("No panel matches “" + escape(rest) + "”. `/hearing panels` lists them all."), "", nil
 		}
-		return panelMessage(b.engine, s), true, nil
+		return panelMessage(b.engine, s), text, nil
 	case "themes":
 		if b.cfg.Digests == nil {
-			return helpMessage("This hearing has no themes."), false, nil
+			return helpMessage("This hearing has no themes."), "", nil
 		}
-		return themesMessage(b.cfg.Digests.Themes()), true, nil
+		return themesMessage(b.cfg.Digests.Themes()), text, nil
 	case "digest":
-		return b.digestPreview(rest)
+		m, day, ok := b.digestPreview(rest, now)
+		if !ok {
+			return m, "", nil
+		}
+		return m, day + dateMark + text, nil // the same digest when shared after midnight
 	}
-	if rest == "" && nearCommand(verb) {
-		return helpMessage("I don't know `/hearing " + escape(verb) + "`."), false, nil
+	if rest == "" {
+		if c := nearest(verb); c != "" {
+			return didYouMean(verb, c), "", nil
+		}
 	}
-	m, err = b.answer(ctx, text)
-	return m, true, err
+	return shareable(b.answer(ctx, text))
 }
 
-// digestPreview shows today's digest on a theme, or on the theme of the day.
-func (b *Bot) digestPreview(name string) (message, bool, error) {
+// dateMark separates, in a share button's value, the day a digest preview
+// was made for from its command.
+const dateMark = "|"
+
+// digestPreview shows the digest on a theme, or on the theme of the day, as
+// of now; it returns the day it is for, and false when there is none.
+func (b *Bot) digestPreview(name string, now time.Time) (message, string, bool) {
 	d := b.cfg.Digests
 	if d == nil {
-		return helpMessage("This hearing has no themes, so there is no digest."), false, nil
+		return helpMessage("This hearing has no themes, so there is no digest."), "", false
 	}
-	today := time.Now().In(b.cfg.Location)
+	today := now.In(b.cfg.Location)
 	t := d.ThemeOf(today)
 	if name != "" {
 		if t = d.Theme(name); t == nil {
-			return helpMessage("No theme matches “" + escape(name) + "”. `/hearing themes` lists them."), false, nil
+			return helpMessage("No theme matches “" + escape(name) + "”. `/hearing themes` lists them."), "", false
 		}
 	}
-	return digestBlocks(d.For(t, today)), true, nil
+	dg := d.For(t, today)
+	return previewBlocks(dg), dg.DateString(), true
 }
 
 // who answers "/hearing who NAME": one card, or buttons when several people
-// match.
-func (b *Bot) who(ctx context.Context, name string) (message, bool, error) {
+// match. found is how many people matched, -1 when the words name nobody and
+// ask a question instead ("who moderated the first panel?").
+func (b *Bot) who(ctx context.Context, name string) (m message, found int, err error) {
 	cards, err := b.engine.Who(ctx, name)
 	switch {
 	case errors.Is(err, answer.ErrEmpty):
-		return helpMessage("Whom do you mean? For example `/hearing who Claire Falconer`."), false, nil
+		return helpMessage("Whom do you mean? For example `/hearing who Claire Falconer`."), 0, nil
 	case err != nil:
-		return message{}, false, err
+		return message{}, 0, err
+	case len(cards) == 0 && len(strings.Fields(name)) > 2:
+		return message{}, -1, nil
 	case len(cards) == 0:
-		return helpMessage("Nobody in the summary matches “" + escape(name) + "”. `/hearing panels` lists everyone."), false, nil
+		return helpMessage("Nobody in the summary matches “" + escape(name) + "”. `/hearing panels` lists everyone."), 0, nil
 	case len(cards) > 1:
-		return pickPerson(name, cards), false, nil
+		return pickPerson(name, cards), len(cards), nil
 	}
-	return cardsMessage(cards), true, nil
+	return cardsMessage(cards), 1, nil
 }
 
-// action answers a click on one of the bot's buttons.
+// action answers a click on one of the bot's buttons, privately, except a
+// share, which posts for everyone.
 func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
-	if id, ok := strings.CutPrefix(r.action, actionWho); ok {
-		p := b.engine.Hearing().Person(id)
+	h := b.engine.Hearing()
+	privately := func(m message, command string, replace bool) []post {
+		return []post{{message: private(m, command, ""), viaResponseURL: true, replace: replace}}
+	}
+	switch {
+	case strings.HasPrefix(r.action, actionWho):
+		p := h.Person(strings.TrimPrefix(r.action, actionWho))
 		if p == nil {
 			return nil, nil // not a button we rendered
 		}
 		command := "who " + p.Name
-		return []post{{message: withShare(cardsMessage([]answer.Card{b.engine.Card(p)}), command), viaResponseURL: true, replace: true}}, nil
+		return []post{{message: private(cardsMessage([]answer.Card{b.engine.Card(p)}), command, command), viaResponseURL: true, replace: true}}, nil
+	case strings.HasPrefix(r.action, actionSaid):
+		p := h.Person(strings.TrimPrefix(r.action, actionSaid))
+		if p == nil {
+			return nil, nil
+		}
+		q := "What did " + p.Name + " say?"
+		m, err := b.answer(ctx, q)
+		return privately(m, q, false), err
+	case strings.HasPrefix(r.action, actionPanel):
+		s := h.Segment(strings.TrimPrefix(r.action, actionPanel))
+		if s == nil {
+			return nil, nil
+		}
+		return privately(panelMessage(b.engine, s), "panel "+strings.TrimPrefix(label(s), "Panel "), false), nil
+	case strings.HasPrefix(r.action, actionAsk):
+		m, err := b.answer(ctx, r.value)
+		return privately(m, r.value, false), err
+	case r.action == actionRun:
+		m, share, err := b.command(ctx, r.value, time.Now())
+		return []post{{message: private(m, r.value, share), viaResponseURL: true, replace: true}}, err
 	}
-	// Share: the same reply, rebuilt from the command it answered, for the
-	// whole channel; then the private copy goes.
-	m, _, err := b.command(ctx, r.value)
+	// Share: the reply the user saw, rebuilt exactly, for the whole channel;
+	// then the private copy goes.
+	command, now := r.value, time.Now()
+	if day, c, ok := strings.Cut(r.value, dateMark); ok {
+		command = c
+		if t, err := time.ParseInLocation(time.DateOnly, day, b.cfg.Location); err == nil {
+			now = t.Add(12 * time.Hour)
+		}
+	}
+	m, _, err := b.command(ctx, command, now)
 	if err != nil {
 		return nil, err
 	}
 	return []post{
-		{message: shared(m, r.user, r.value), viaResponseURL: true, inChannel: true},
+		{message: shared(m, r.user, command), viaResponseURL: true, inChannel: true},
 		{viaResponseURL: true, deleteOriginal: true},
 	}, nil
 }
@@ -158,17 +218,18 @@ func errorReply(r request) []post {
 	return []post{{message: m, viaResponseURL: r.kind == kindCommand || r.kind == kindAction}}
 }
 
-// nearCommand reports whether a single word looks like a mistyped
-// subcommand ("pannels", "hlep") rather than a one-word question.
-func nearCommand(word string) bool {
+// nearest returns the subcommand a single word mistypes ("pannels",
+// "hlep"), or "" when it is no near miss but a one-word question.
+func nearest(word string) string {
 	allowed := 1
 	if len(word) > 4 {
 		allowed = 2
 	}
+	best, bestD := "", allowed+1
 	for _, c := range commands {
-		if answer.EditDistance(word, c) <= allowed {
-			return true
+		if d := answer.EditDistance(word, c); d < bestD {
+			best, bestD = c, d
 		}
 	}
-	return false
+	return best
 }

@@ -99,9 +99,29 @@ func fromAction(ic slack.InteractionCallback) (request, bool) {
 		return request{}, false
 	}
 	a := ic.ActionCallback.BlockActions[0]
-	if a.ActionID != actionShare && !strings.HasPrefix(a.ActionID, actionWho) {
+	if !ours(a.ActionID) {
 		return request{}, false
 	}
-	return request{kind: kindAction, id: "action:" + firstOf(ic.TriggerID, a.ActionTs+ic.ResponseURL), user: ic.User.ID,
+	id := "action:" + firstOf(ic.TriggerID, a.ActionTs+ic.ResponseURL)
+	if a.ActionID == actionShare {
+		// A message is shared once, however often its button is clicked:
+		// its response_url is the message's own.
+		id = "share:" + ic.ResponseURL
+	}
+	return request{kind: kindAction, id: id, user: ic.User.ID,
 		channel: ic.Channel.ID, responseURL: ic.ResponseURL, action: a.ActionID, value: a.Value}, true
+}
+
+// ours reports whether an action id is one of the bot's buttons.
+func ours(action string) bool {
+	switch action {
+	case actionShare, actionRun:
+		return true
+	}
+	for _, prefix := range []string{actionWho, actionSaid, actionPanel, actionAsk} {
+		if strings.HasPrefix(action, prefix) {
+			return true
+		}
+	}
+	return false
 }

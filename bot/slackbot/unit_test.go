@@ -144,10 +144,10 @@ func TestSigningTestVector(t *testing.T) {
 	})
 }
 
-func TestNearCommand(t *testing.T) {
-	for word, want := range map[string]bool{"pannels": true, "hlep": true, "whoo": true, "smuggling": false, "ilo": false, "iom": false, "a": false, "pane": true, "trafficking": false} {
-		if got := nearCommand(word); got != want {
-			t.Errorf("nearCommand(%q) = %v", word, got)
+func TestNearest(t *testing.T) {
+	for word, want := range map[string]string{"pannels": "panels", "hlep": "help", "whoo": "who", "smuggling": "", "ilo": "", "iom": "", "a": "", "pane": "panel", "trafficking": ""} {
+		if got := nearest(word); got != want {
+			t.Errorf("nearest(%q) = %q, want %q", word, got, want)
 		}
 	}
 }

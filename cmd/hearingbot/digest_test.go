@@ -78,8 +78,14 @@ func TestDigestPostTwicePostsOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	posts, _ := fake.WaitPosts(ctx, 2)
-	if len(posts) != 2 || posts[0].Channel == posts[1].Channel {
-		t.Errorf("want one digest in each of C1 and C2, got %+v", posts)
+	posts, _ := fake.WaitPosts(ctx, 4) // each digest, and its thread reply
+	var tops []string
+	for _, p := range posts {
+		if p.ThreadTS == "" {
+			tops = append(tops, p.Channel)
+		}
+	}
+	if len(posts) != 4 || len(tops) != 2 || tops[0] == tops[1] {
+		t.Errorf("want one digest, with its thread reply, in each of C1 and C2; got digests in %v of %d posts", tops, len(posts))
 	}
 }

@@ -165,7 +165,7 @@ func TestServeHTTPMode(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	posts, err := fake.WaitPosts(ctx, 1)
-	if err != nil || posts[0].ThreadTS != "1.1" || !strings.Contains(string(posts[0].Blocks), "Moderator") {
+	if err != nil || posts[0].ThreadTS != "1.1" || !strings.Contains(string(posts[0].Blocks), "moderated Panel 1") {
 		t.Fatalf("%v %+v", err, posts)
 	}
 	logField(t, logs, "request", "outcome") // the request's fate is logged, and counted
@@ -235,7 +235,7 @@ func TestServeRunsTheDigestScheduleOncePerDay(t *testing.T) {
 	if code := stop(); code != exitOK {
 		t.Errorf("exit %d", code)
 	}
-	if n := len(fake.Posts()); n != 1 || !strings.Contains(logs.String(), "digest already posted today; skipped") {
+	if n := len(fake.Posts()); n != 2 || !strings.Contains(logs.String(), "digest already posted today; skipped") { // the digest and its thread reply
 		t.Errorf("%d digests posted:\n%s", n, logs)
 	}
 }

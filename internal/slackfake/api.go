@@ -127,6 +127,16 @@ func (s *Server) postMessage(r *http.Request) any {
 		ThreadTS: f.Get("thread_ts"), Blocks: blocks, Metadata: metadata,
 		broadcast: f.Get("reply_broadcast") == "true",
 	}
+	if m.ThreadTS != "" {
+		// Like Slack, a thread's parent counts its replies in history.
+		for i, parent := range s.history[channel] {
+			if parent.TS == m.ThreadTS {
+				p := *parent // copy: earlier responses may still be encoding the old one
+				p.ReplyCount++
+				s.history[channel][i] = &p
+			}
+		}
+	}
 	s.history[channel] = append(s.history[channel], m)
 	s.recordLocked(Post{
 		Method: "chat.postMessage", Channel: channel, ThreadTS: m.ThreadTS, TS: m.TS,

@@ -291,6 +291,8 @@ type message struct {
 	ThreadTS string          `json:"thread_ts,omitempty"`
 	Blocks   json.RawMessage `json:"blocks,omitempty"`
 	Metadata json.RawMessage `json:"metadata,omitempty"`
+	// ReplyCount is how many replies a thread's parent has.
+	ReplyCount int `json:"reply_count,omitempty"`
 
 	broadcast bool // reply_broadcast: a thread reply also shown in the channel
 }
