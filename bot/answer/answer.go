@@ -41,8 +41,10 @@ type Response struct {
 	Question string    // the question as normalised
 	Excerpts []Excerpt // at most MaxExcerpts, best first
 	People   []Card    // person cards, best first
-	// More counts the further statements of a recap that Excerpts leaves out.
+	// More counts the further statements of a recap that Excerpts leaves out;
+	// Rest are they, in the summary's order.
 	More int
+	Rest []Excerpt
 	// Missing, when the summary does not cover the question, are the
 	// question's words that it never mentions ("firewalls"), or the kind of
 	// figure asked for ("how many") when the summary gives none.
@@ -569,7 +571,8 @@ func (a *asking) passages() error {
 	known, missing, share, key := a.weigh()
 	if !known && len(missing) == 0 && (len(a.segments) > 0 || len(a.people) > 0 || a.rd.recap || a.rd.group != 0) {
 		// "tl;dr of panel 2", "what did the panellists say?", "what did Swing say?"
-		a.Excerpts, a.More = e.recap(a.segments, a.people, a.rd.group)
+		a.Excerpts, a.Rest = e.recap(a.segments, a.people, a.rd.group)
+		a.More = len(a.Rest)
 		if len(a.Excerpts) == 0 {
 			a.Suggestions = e.Suggestions()
 		}
@@ -925,8 +928,8 @@ func (e *Engine) pick(hits []index.Hit, least float64, named func(index.Hit) boo
 // recap quotes the main points of the segments (of the whole hearing when
 // none is given), only the people's or the group's statements when there are
 // people or a group: one from each segment and each of its parts in turn, in
-// the summary's order. It returns how many more there are.
-func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g group) ([]Excerpt, int) {
+// the summary's order. It returns the others too.
+func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g group) (main, others []Excerpt) {
 	if len(segments) == 0 {
 		for _, s := range e.h.Segments {
 			if s.Parent == nil && s.Kind != "overview" {
@@ -976,13 +979,20 @@ func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g 
 		}
 	}
 	slices.SortFunc(chosen, func(a, b *content.Sentence) int { return cmp.Compare(a.Index, b.Index) })
-	var out []Excerpt
+	var out, rest []Excerpt
 	for _, s := range chosen {
 		if x := e.excerpt(s, nil); !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
 			out = append(out, x)
 		}
 	}
-	return out, max(0, total-len(chosen))
+	for _, p := range parts {
+		for _, s := range p {
+			if x := e.excerpt(s, nil); !slices.Contains(chosen, s) && !slices.ContainsFunc(append(out, rest...), func(o Excerpt) bool { return overlaps(o, x) }) {
+				rest = append(rest, x)
+			}
+		}
+	}
+	return out, rest
 }
 
 // kindWeight scales a sentence's score by what it is: people ask what was

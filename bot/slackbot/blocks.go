@@ -34,6 +34,7 @@ const (
 	actionAsk   = "ask"    // the value is a question
 	actionPanel = "panel_" // + segment id: its people
 	actionRun   = "run"    // the value is a /hearing command
+	actionMore  = "more"   // the value is a question: the rest of its recap
 )
 
 // slackID matches Slack's user, channel and team ids.
@@ -338,13 +339,25 @@ func answerBlocks(r answer.Response) message {
 		m = peopleBlocks(r.People)
 	}
 	m.Blocks = append(m.Blocks, excerptBlocks(r.Excerpts)...)
-	if more := r.MoreLine(); more != "" {
-		m.Blocks = append(m.Blocks, contextLine(escape(more)))
+	if r.More > 0 && len(r.Question) <= maxValue {
+		m.Blocks = append(m.Blocks, slack.NewActionBlock("", slack.NewButtonBlockElement(actionMore, r.Question,
+			plain(fmt.Sprintf("%d more from the summary", r.More)))))
 	}
 	if len(r.People) == 0 {
 		x := r.Excerpts[0]
 		m.Text = truncate(escape("“"+x.Text+"” — "+label(x.Segment)), maxFallback)
 	}
+	return m
+}
+
+// moreBlocks shows the rest of a recap.
+func moreBlocks(r answer.Response) message {
+	if len(r.Rest) == 0 {
+		return message{Blocks: []slack.Block{section("Nothing more from the summary on that.")}, Text: "Nothing more from the summary on that."}
+	}
+	m := message{Blocks: excerptBlocks(r.Rest)}
+	x := r.Rest[0]
+	m.Text = truncate(escape("“"+x.Text+"” — "+label(x.Segment)), maxFallback)
 	return m
 }
 
@@ -623,11 +636,11 @@ func helpMessage(why string) message {
 }
 
 // private frames a private reply to /hearing or a button: what was asked
-// above it, in the asker's own words, and below it a "Share in channel"
-// button when share (what rebuilds the reply exactly) is set.
+// above it, as typed, and below it a "Share in channel" button when share
+// (the command that rebuilds the reply exactly) is set.
 func private(m message, asked, share string) message {
 	out := message{Text: m.Text, abstained: m.abstained}
-	out.Blocks = append(out.Blocks, echo("`/hearing "+userText(asked)+"`"))
+	out.Blocks = append(out.Blocks, echo("`"+userText(asked)+"`"))
 	out.Blocks = append(out.Blocks, m.Blocks...)
 	if share != "" && len(share) <= maxValue {
 		out.Blocks = append(out.Blocks, slack.NewActionBlock("",

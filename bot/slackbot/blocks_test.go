@@ -156,6 +156,7 @@ func TestGoldenActions(t *testing.T) {
 		{"action-ask", actionAsk + "0", "Who moderated panel 1?"},
 		{"action-panel", actionPanel + "panel-3", "panel-3"},
 		{"action-run", actionRun, "panels"},
+		{"action-more", actionMore, "tl;dr of panel 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			posts, err := b.reply(context.Background(), request{kind: kindAction, action: tc.action, value: tc.value, user: "U1", responseURL: "http://x"})

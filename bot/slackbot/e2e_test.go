@@ -312,6 +312,7 @@ func TestShareAndPick(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			h := start(t, mode.socket, 1)
 			h.click(actionShare, "who Claire Falconer", "s1")
+			h.click(actionShare, "who Claire Falconer", "s1") // a double click shares once
 			h.click(actionWho+"william-lacy-swing", "william-lacy-swing", "p1")
 			got := h.posts(3)
 			share, del, pick := got[0], got[1], got[2]

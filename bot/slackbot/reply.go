@@ -30,7 +30,7 @@ func (b *Bot) reply(ctx context.Context, r request) ([]post, error) {
 		m, share, err := b.command(ctx, r.text, time.Now())
 		command := strings.Join(strings.Fields(answer.Normalize(r.text)), " ")
 		abstained := m.abstained
-		return []post{{message: private(m, command, share), viaResponseURL: true, abstained: abstained}}, err
+		return []post{{message: private(m, "/hearing "+command, share), viaResponseURL: true, abstained: abstained}}, err
 	case kindAction:
 		return b.action(ctx, r)
 	}
@@ -160,8 +160,14 @@ func (b *Bot) who(ctx context.Context, name string) (m message, found int, err e
 // share, which posts for everyone.
 func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 	h := b.engine.Hearing()
+	// privately answers as /hearing would have: command is what the user
+	// could have typed, and what a Share button rebuilds the reply from.
 	privately := func(m message, command string, replace bool) []post {
-		return []post{{message: private(m, command, ""), viaResponseURL: true, replace: replace}}
+		share := command
+		if m.abstained {
+			share = ""
+		}
+		return []post{{message: private(m, "/hearing "+command, share), viaResponseURL: true, replace: replace}}
 	}
 	switch {
 	case strings.HasPrefix(r.action, actionWho):
@@ -169,8 +175,7 @@ func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 		if p == nil {
 			return nil, nil // not a button we rendered
 		}
-		command := "who " + p.Name
-		return []post{{message: private(cardsMessage([]answer.Card{b.engine.Card(p)}), command, command), viaResponseURL: true, replace: true}}, nil
+		return privately(cardsMessage([]answer.Card{b.engine.Card(p)}), "who "+p.Name, true), nil
 	case strings.HasPrefix(r.action, actionSaid):
 		p := h.Person(strings.TrimPrefix(r.action, actionSaid))
 		if p == nil {
@@ -178,19 +183,25 @@ func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 		}
 		q := "What did " + p.Name + " say?"
 		m, err := b.answer(ctx, q)
-		return privately(m, q, false), err
+		return privately(m, "ask "+q, false), err
 	case strings.HasPrefix(r.action, actionPanel):
 		s := h.Segment(strings.TrimPrefix(r.action, actionPanel))
 		if s == nil {
 			return nil, nil
 		}
 		return privately(panelMessage(b.engine, s), "panel "+strings.TrimPrefix(label(s), "Panel "), false), nil
+	case r.action == actionMore:
+		res, err := b.engine.Ask(ctx, r.value)
+		if err != nil && !errors.Is(err, answer.ErrEmpty) {
+			return nil, err
+		}
+		return []post{{message: private(moreBlocks(res), "More from the summary on “"+r.value+"”", ""), viaResponseURL: true}}, nil
 	case strings.HasPrefix(r.action, actionAsk):
 		m, err := b.answer(ctx, r.value)
-		return privately(m, r.value, false), err
+		return privately(m, "ask "+r.value, false), err
 	case r.action == actionRun:
 		m, share, err := b.command(ctx, r.value, time.Now())
-		return []post{{message: private(m, r.value, share), viaResponseURL: true, replace: true}}, err
+		return []post{{message: private(m, "/hearing "+r.value, share), viaResponseURL: true, replace: true}}, err
 	}
 	// Share: the reply the user saw, rebuilt exactly, for the whole channel;
 	// then the private copy goes.
