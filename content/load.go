@@ -98,7 +98,7 @@ func Load(fsys fs.FS) (*Hearing, error) {
 // letter), of the vocabulary group that holds the organisation's name; "" when
 // there is none.
 func shortName(org string, groups [][]string) string {
-	const maxShort = 12
+	const maxShort = 14
 	if org == "" {
 		return ""
 	}

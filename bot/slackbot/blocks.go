@@ -163,7 +163,7 @@ func label(s *content.Segment) string {
 		if !ok {
 			topic = s.Title
 		}
-		return label(s.Parent) + " · " + strings.TrimPrefix(topic, "the ")
+		return label(s.Parent) + " · " + strings.NewReplacer(" and the ", " & ", " and ", " & ").Replace(strings.TrimPrefix(topic, "the "))
 	}
 	return strings.TrimSuffix(s.Title, " segment")
 }
@@ -245,12 +245,15 @@ func citation(x answer.Excerpt) string {
 	for _, p := range x.Speakers {
 		names = append(names, speaker(p))
 	}
-	if panel := panelOf(x.Segment); len(x.Speakers) > 2 && panel != nil && sameSet(x.Speakers, panel.Panellists) {
-		names = []string{"panellists"} // as the summary credits them; the panel's card names them
-	}
+	panel := panelOf(x.Segment)
+	whole := len(x.Speakers) > 1 && panel != nil && sameSet(x.Speakers, panel.Panellists)
 	switch {
+	case whole && x.Participants:
+		names = []string{"panel and floor"} // as the summary credits them; the panel's card names them
+	case whole:
+		names = []string{"the panellists"}
 	case x.Participants && len(names) > 0:
-		names = append(names, "participants")
+		names = append(names, "the floor")
 	case x.Participants:
 		names = append(names, "participants in the discussion")
 	case len(names) == 0 && x.Kind == content.Introduction:
@@ -456,7 +459,7 @@ func noAnswer(r answer.Response) message {
 	}
 	m := message{Blocks: []slack.Block{section(said)}, abstained: true}
 	if len(r.Related) > 0 {
-		m.Blocks = append(m.Blocks, contextLine("*Related passages, not an answer:*"))
+		m.Blocks[0] = section(said + "\n*Related passages, not an answer:*")
 		m.Blocks = append(m.Blocks, excerptBlocks(r.Related)...)
 	}
 	if len(r.Examples) > 0 {
