@@ -457,6 +457,12 @@ func noAnswer(r answer.Response) message {
 	if h := r.Hedge(); h != "" {
 		said = escape(h)
 	}
+	plainSaid := said
+	if !r.Figure && !r.Absent {
+		for _, w := range r.Missing { // "The summary does not mention *firewalls*."
+			said = strings.Replace(said, " "+escape(w), " *"+escape(w)+"*", 1)
+		}
+	}
 	m := message{Blocks: []slack.Block{section(said)}, abstained: true}
 	if len(r.Related) > 0 {
 		m.Blocks[0] = section(said + "\n*Related passages, not an answer:*")
@@ -465,7 +471,7 @@ func noAnswer(r answer.Response) message {
 	if len(r.Examples) > 0 {
 		m.Blocks = append(m.Blocks, section("Questions it answers:"), askButtons(r.Examples))
 	}
-	m.Text = truncate(said, maxFallback)
+	m.Text = truncate(plainSaid, maxFallback)
 	return m
 }
 

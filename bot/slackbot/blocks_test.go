@@ -167,6 +167,7 @@ func TestGoldenActions(t *testing.T) {
 		})
 	}
 	golden(t, "error", errorReply(request{kind: kindMention})[0].message)
+	golden(t, "busy", message{Text: refusal(errBusy), Blocks: []slack.Block{section(refusal(errBusy))}})
 }
 
 func TestShareRebuildsTheReplyForEveryone(t *testing.T) {
@@ -329,6 +330,12 @@ func TestAnswersReadAtAGlance(t *testing.T) {
 				name := r.People[0].Person.Name
 				if i := strings.Index(m.Text, name); i < 0 || utf8.RuneCountInString(m.Text[:i+len(name)]) > 80 {
 					t.Errorf("notification %q does not name %s in its first 80 characters", m.Text, name)
+				}
+			}
+			for _, group := range []string{"panellists", "participants", "speakers"} {
+				// who spoke, when the question names them, is never the topic
+				if strings.Contains(strings.ToLower(q), group) && strings.Contains(strings.ToLower(strings.Join(sections, " ")), "*"+group+"*") {
+					t.Errorf("a speaker-group word in bold: %s", group)
 				}
 			}
 			if len(r.Missing) > 0 && !r.Figure && !r.Absent && !strings.Contains(sections[0], r.Missing[0]) {

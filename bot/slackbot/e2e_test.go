@@ -273,7 +273,7 @@ func TestHearingCommand(t *testing.T) {
 			}{
 				{"help", "/hearing who", false},
 				{"", "/hearing who", false},
-				{"frobnicate", "does not mention frobnicate", false},
+				{"frobnicate", "does not mention *frobnicate*", false},
 				{"hlep", "Did you mean `/hearing help`?", false},
 				{"who Claire Falconer", "Focus on Labour Exploitation", true},
 				{"who IOM", "Several people match", false},
