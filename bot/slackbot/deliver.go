@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -74,7 +75,7 @@ func (b *Bot) send(ctx context.Context, r request, p post) error {
 				w.ResponseType = slack.ResponseTypeInChannel
 			}
 		}
-		return slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, b.cfg.HTTPClient, w)
+		return redacted(slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, b.cfg.HTTPClient, w))
 	}
 	opts := []slack.MsgOption{slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionText(m.Text, false)}
 	if r.threadTS != "" {
@@ -127,9 +128,26 @@ func retryable(err error, backoff time.Duration) (time.Duration, bool) {
 	if errors.As(err, &sc) {
 		return backoff, sc.Code >= 500 || sc.Code == 408 || sc.Code == 429
 	}
+	// A network failure may pass; a URL that cannot work (an unsupported
+	// scheme, a malformed host) will not.
+	var op *net.OpError
 	var ne net.Error
-	if errors.As(err, &ne) {
+	if errors.As(err, &op) || errors.As(err, &ne) && ne.Timeout() {
 		return backoff, true
 	}
 	return 0, false
+}
+
+// redacted is err without the response_url it may quote: a bearer URL, not
+// for logs. The host stays, to tell where a reply failed.
+func redacted(err error) error {
+	var ue *url.Error
+	if err == nil || !errors.As(err, &ue) {
+		return err
+	}
+	host := "?"
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		host = u.Scheme + "://" + u.Host
+	}
+	return &url.Error{Op: ue.Op, URL: host + "/…", Err: ue.Err}
 }

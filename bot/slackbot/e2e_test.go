@@ -369,7 +369,7 @@ func TestBadRequestsAreRefusedAndTheBotGoesOn(t *testing.T) {
 		{"oversized body", append(good, bytes.Repeat([]byte(" "), MaxBody)...), nil, http.StatusRequestEntityTooLarge},
 		{"malformed JSON", []byte(`{"type":"event_callback","event":`), nil, http.StatusBadRequest},
 		{"not JSON", []byte(`hello`), nil, http.StatusBadRequest},
-		{"deep JSON", []byte(strings.Repeat(`{"a":`, 20000) + "1" + strings.Repeat("}", 20000)), nil, http.StatusBadRequest},
+		{"deep JSON", []byte(strings.Repeat(`{"a":`, 10500) + "1" + strings.Repeat("}", 10500)), nil, http.StatusBadRequest},
 		{"invalid UTF-8 JSON", []byte("{\"type\":\"event_callback\",\"event\":\xff}"), nil, http.StatusBadRequest},
 	} {
 		if res := h.post("application/json", tc.body, tc.tamper); res.StatusCode != tc.want {

@@ -1,6 +1,8 @@
 package slackbot
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -88,7 +90,7 @@ func firstOf(s ...string) string {
 
 // fromCommand turns a /hearing command into a request.
 func fromCommand(c slack.SlashCommand) request {
-	return request{kind: kindCommand, id: "command:" + firstOf(c.TriggerID, c.ResponseURL), user: c.UserID,
+	return request{kind: kindCommand, id: "command:" + firstOf(c.TriggerID, fingerprint(c.ResponseURL)), user: c.UserID,
 		channel: c.ChannelID, text: c.Text, responseURL: c.ResponseURL}
 }
 
@@ -102,11 +104,11 @@ func fromAction(ic slack.InteractionCallback) (request, bool) {
 	if !ours(a.ActionID) {
 		return request{}, false
 	}
-	id := "action:" + firstOf(ic.TriggerID, a.ActionTs+ic.ResponseURL)
+	id := "action:" + firstOf(ic.TriggerID, fingerprint(a.ActionTs+ic.ResponseURL))
 	if a.ActionID == actionShare {
 		// A message is shared once, however often its button is clicked:
 		// its response_url is the message's own.
-		id = "share:" + ic.ResponseURL
+		id = "share:" + fingerprint(ic.ResponseURL)
 	}
 	return request{kind: kindAction, id: id, user: ic.User.ID,
 		channel: ic.Channel.ID, responseURL: ic.ResponseURL, action: a.ActionID, value: a.Value}, true
@@ -124,4 +126,11 @@ func ours(action string) bool {
 		}
 	}
 	return false
+}
+
+// fingerprint stands for a secret in ids that are logged: a response_url is
+// a bearer URL, anyone holding it can post as the bot.
+func fingerprint(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:8])
 }

@@ -92,6 +92,7 @@ type Bot struct {
 	wg      sync.WaitGroup
 
 	connected atomic.Bool // Socket Mode is connected
+	refusals  logLimiter  // bounds the log lines of refused HTTP requests
 	// stopCtx is cancelled when Stop gives up waiting, to cut retries short.
 	stopCtx    context.Context
 	stopCancel context.CancelFunc

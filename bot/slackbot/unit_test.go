@@ -8,10 +8,12 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 )
@@ -149,5 +151,46 @@ func TestNearest(t *testing.T) {
 		if got := nearest(word); got != want {
 			t.Errorf("nearest(%q) = %q, want %q", word, got, want)
 		}
+	}
+}
+
+// TestResponseURLIsNeverLoggedWhole: a response_url is a bearer URL; errors
+// and ids name its host only, and what cannot succeed is not retried.
+func TestResponseURLIsNeverLoggedWhole(t *testing.T) {
+	secretPath := "/commands/T1/12345/SeCrEtToKeN"
+	for _, raw := range []string{"ftp://hooks.slack.com" + secretPath, "http://127.0.0.1:1" + secretPath} {
+		err := redacted(slack.PostWebhookCustomHTTPContext(context.Background(), raw, http.DefaultClient, &slack.WebhookMessage{Text: "x"}))
+		if err == nil || strings.Contains(err.Error(), "SeCrEtToKeN") {
+			t.Errorf("%s: error %v", raw, err)
+		}
+		_, retry := retryable(err, time.Second)
+		if want := strings.HasPrefix(raw, "http:"); retry != want { // refused connection: maybe later; ftp: never
+			t.Errorf("%s: retry %v, want %v (%v)", raw, retry, want, err)
+		}
+	}
+	r := fromCommand(slack.SlashCommand{ResponseURL: "https://hooks.slack.com" + secretPath, UserID: "U1"})
+	if strings.Contains(r.id, "SeCrEt") {
+		t.Errorf("id %q holds the response_url", r.id)
+	}
+}
+
+// TestRefusalsLogAFixedReasonAtBoundedRate: a refusal's log line never
+// quotes the request, and a burst of them logs a few lines and a count.
+func TestRefusalsLogAFixedReasonAtBoundedRate(t *testing.T) {
+	var logs bytes.Buffer
+	b := offline(t)
+	b.log = zerolog.New(&logs)
+	h := b.Handler("secret")
+	for range 50 {
+		r := httptest.NewRequest(http.MethodPost, EventsPath, strings.NewReader("{}"))
+		r.Header.Set("X-Slack-Request-Timestamp", strings.Repeat("9", 100_000))
+		r.Header.Set("X-Slack-Signature", "v0=00")
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	if strings.Contains(logs.String(), "99999") {
+		t.Error("a refusal quoted the request's header")
+	}
+	if lines := strings.Count(logs.String(), "\n"); lines > refusalsPerSecond+1 || logs.Len() > 10<<10 {
+		t.Errorf("%d lines, %d bytes for 50 refusals", lines, logs.Len())
 	}
 }

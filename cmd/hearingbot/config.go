@@ -33,6 +33,7 @@ type Config struct {
 	SlackAPIURL        string `envconfig:"SLACK_API_URL" unprefixed:"true"`
 
 	Addr            string        `envconfig:"ADDR" default:":3000"`
+	MetricsAddr     string        `envconfig:"METRICS_ADDR"`
 	Workers         int           `envconfig:"WORKERS" default:"64"`
 	Queue           int           `envconfig:"QUEUE" default:"1000"`
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"25s"`
@@ -158,6 +159,12 @@ func (c Config) slackMode() (mode, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		problems = append(problems, fmt.Sprintf("%s_ADDR: %q is not host:port (e.g. :3000)", envPrefix, c.Addr))
+	}
+	if _, _, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && err != nil {
+		problems = append(problems, fmt.Sprintf("%s_METRICS_ADDR: %q is not host:port (e.g. :9090)", envPrefix, c.MetricsAddr))
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
+		problems = append(problems, fmt.Sprintf("%s_METRICS_ADDR: the same as %s_ADDR; leave it unset to serve both there", envPrefix, envPrefix))
 	}
 	problems = append(problems, c.logProblems()...)
 	if len(problems) > 0 {

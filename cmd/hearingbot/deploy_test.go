@@ -282,10 +282,19 @@ func TestKubeDeploymentServes(t *testing.T) {
 	if addr, ok := envValue(c, envPrefix+"_ADDR"); ok {
 		t.Fatalf("%s_ADDR=%q: the manifests assume its default", envPrefix, addr)
 	}
-	if len(c.Ports) != 1 || c.Ports[0].ContainerPort != int32(port) || c.Ports[0].Name == "" {
-		t.Fatalf("ports %+v: want one named port %d (%s_ADDR's default)", c.Ports, port, envPrefix)
+	if len(c.Ports) != 2 || c.Ports[0].ContainerPort != int32(port) || c.Ports[0].Name == "" {
+		t.Fatalf("ports %+v: want a named port %d (%s_ADDR's default), then the metrics port", c.Ports, port, envPrefix)
 	}
-	portName := c.Ports[0].Name
+	// Health and metrics on their own port, which the probes and Prometheus use.
+	metricsAddr, _ := envValue(c, envPrefix+"_METRICS_ADDR")
+	_, mport, _ := net.SplitHostPort(metricsAddr)
+	if m := c.Ports[1]; strconv.Itoa(int(m.ContainerPort)) != mport || m.Name == "" {
+		t.Fatalf("metrics port %+v: want the port of %s_METRICS_ADDR=%q", m, envPrefix, metricsAddr)
+	}
+	if a := d.Spec.Template.Annotations; a["prometheus.io/scrape"] != "true" || a["prometheus.io/port"] != mport {
+		t.Errorf("scrape annotations %v: want the metrics port %s", a, mport)
+	}
+	portName := c.Ports[1].Name
 	for _, p := range []struct {
 		name  string
 		probe *corev1.Probe
@@ -389,6 +398,10 @@ func TestKubeEnv(t *testing.T) {
 				for _, e := range c.Env {
 					v, ok := vars[e.Name]
 					switch {
+					case e.Name == "GOMEMLIMIT": // read by the Go runtime
+						if e.Value == "" {
+							t.Error("GOMEMLIMIT without a value")
+						}
 					case !ok:
 						t.Errorf("%s: not a variable hearingbot reads", e.Name)
 					case seen[e.Name]:

@@ -52,11 +52,33 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 		b := bot.Load()
 		return started.Load() && b != nil && (m == httpMode || b.Connected())
 	}
-	srv, addr, err := listen(cfg.Addr, health(ready, met, &events))
+	// Health and metrics on their own listener when HEARINGBOT_METRICS_ADDR
+	// is set, so that the public one (Slack's, in HTTP mode) shows nothing
+	// else; on the one listener otherwise.
+	public, internal := http.NewServeMux(), http.NewServeMux()
+	if cfg.MetricsAddr == "" {
+		internal = public
+	}
+	operations(internal, ready, met)
+	if cfg.MetricsAddr != "" {
+		public.HandleFunc("GET "+healthPath, alive) // for a load balancer's checks
+	}
+	public.Handle("POST "+slackbot.EventsPath, slackEvents(&events))
+	srv, addr, err := listen(cfg.Addr, public)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	servers := []*http.Server{srv}
+	if cfg.MetricsAddr != "" {
+		msrv, maddr, err := listen(cfg.MetricsAddr, internal)
+		if err != nil {
+			return err
+		}
+		defer msrv.Close()
+		servers = append(servers, msrv)
+		log.Info().Str("addr", maddr).Msg("metrics listening")
+	}
 	log.Info().Str("addr", addr).Str("mode", string(m)).Str("version", buildVersion()).Msg("listening")
 
 	h, err := loadHearing(cfg.ContentDir)
@@ -124,20 +146,18 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	case <-stopCtx.Done():
 		log.Error().Msg("shutdown: a digest was still being posted")
 	}
-	if err := srv.Shutdown(stopCtx); err != nil {
-		log.Warn().Err(err).Msg("shutdown: HTTP server")
+	for _, srv := range servers {
+		if err := srv.Shutdown(stopCtx); err != nil {
+			log.Warn().Err(err).Msg("shutdown: HTTP server")
+		}
 	}
 	log.Info().Msg("stopped")
 	return runErr
 }
 
-// health serves /healthz, /readyz, /metrics and, once it exists, Slack's
-// events endpoint (503 until then).
-func health(ready func() bool, met *metrics.Metrics, events *atomic.Pointer[http.Handler]) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+healthPath, func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "ok\n")
-	})
+// operations serves /healthz, /readyz and /metrics on mux.
+func operations(mux *http.ServeMux, ready func() bool, met *metrics.Metrics) {
+	mux.HandleFunc("GET "+healthPath, alive)
 	mux.HandleFunc("GET "+readyPath, func(w http.ResponseWriter, r *http.Request) {
 		if !ready() {
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
@@ -146,7 +166,13 @@ func health(ready func() bool, met *metrics.Metrics, events *atomic.Pointer[http
 		io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET "+metricsPath, met.Handler())
-	mux.HandleFunc("POST "+slackbot.EventsPath, func(w http.ResponseWriter, r *http.Request) {
+}
+
+func alive(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") }
+
+// slackEvents serves Slack's requests once the bot is up (503 until then).
+func slackEvents(events *atomic.Pointer[http.Handler]) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := events.Load()
 		if h == nil {
 			http.Error(w, "not serving Slack requests (yet)", http.StatusServiceUnavailable)
@@ -154,8 +180,10 @@ func health(ready func() bool, met *metrics.Metrics, events *atomic.Pointer[http
 		}
 		(*h).ServeHTTP(w, r)
 	})
-	return mux
 }
+
+// maxHeaderBytes bounds a request's headers.
+const maxHeaderBytes = 32 << 10
 
 // listen starts serving h on addr and returns the server and the address it
 // listens on (addr may give port 0).
@@ -164,7 +192,10 @@ func listen(addr string, h http.Handler) (*http.Server, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("%s_ADDR: %w", envPrefix, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+	// Slack's headers are a few hundred bytes: a megabyte of them is refused
+	// (431) before any handler runs or logs.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+		MaxHeaderBytes: maxHeaderBytes}
 	go srv.Serve(ln)
 	return srv, ln.Addr().String(), nil
 }

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -307,5 +310,110 @@ func TestShutdownFinishesASlowReply(t *testing.T) {
 		if strings.Contains(text, secret) {
 			t.Errorf("logs hold %q:\n%s", secret, text)
 		}
+	}
+}
+
+// TestUnauthenticatedFloodCostsLittle: 600 connections that pass the header
+// checks and never finish their bodies, and five requests with a megabyte
+// header, cost the bot little memory and few log lines, and a genuine
+// question is still answered meanwhile.
+func TestUnauthenticatedFloodCostsLittle(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"), "HEARINGBOT_ADDR": "127.0.0.1:0"})
+	logs, stop := serveInBackground(t)
+	addr := logField(t, logs, "listening", "addr")
+	waitReady(t, addr)
+
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	logged := len(logs.String())
+	const flood = 600
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := range flood {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		// Headers that pass the format checks, and a body that never ends:
+		// half say 256 KiB, half just under the limit.
+		size := 256 << 10
+		if i%2 == 1 {
+			size = 60 << 10
+		}
+		fmt.Fprintf(c, "POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"+
+			"X-Slack-Request-Timestamp: %d\r\nX-Slack-Signature: v0=%s\r\n\r\n", size, time.Now().Unix(), strings.Repeat("a", 64))
+		c.SetWriteDeadline(time.Now().Add(time.Second))
+		c.Write(bytes.Repeat([]byte("x"), size-1))
+	}
+	for range 5 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "POST /slack/events HTTP/1.1\r\nHost: x\r\nX-Slack-Request-Timestamp: %s\r\n\r\n", strings.Repeat("9", 1<<20))
+		c.Close()
+	}
+	postEvent(t, addr, "Ev1", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who moderated the first panel?"))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := fake.WaitPosts(ctx, 1); err != nil {
+		t.Fatalf("the genuine question was not answered during the flood: %v", err)
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	grown := int64(after.HeapInuse) - int64(before.HeapInuse)
+	t.Logf("heap in use grew %d MiB with %d unfinished bodies", grown>>20, flood)
+	if grown > 100<<20 {
+		t.Errorf("heap grew %d MiB", grown>>20)
+	}
+	if n := len(logs.String()) - logged; n > 12<<10 { // 10 KB, and the genuine request's own lines
+		t.Errorf("the flood and the megabyte headers logged %d bytes", n)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// TestMetricsOnTheirOwnListener: with HEARINGBOT_METRICS_ADDR, the public
+// listener serves Slack and /healthz, not /metrics or /readyz.
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"),
+		"HEARINGBOT_ADDR": "127.0.0.1:0", "HEARINGBOT_METRICS_ADDR": "127.0.0.1:0"})
+	logs, stop := serveInBackground(t)
+	addr := logField(t, logs, "listening", "addr")
+	internal := logField(t, logs, "metrics listening", "addr")
+	waitReady(t, internal)
+	get := func(addr, path string) int {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for _, c := range []struct {
+		addr, path string
+		want       int
+	}{{addr, metricsPath, 404}, {addr, readyPath, 404}, {addr, healthPath, 200}, {internal, metricsPath, 200}, {internal, healthPath, 200}} {
+		if got := get(c.addr, c.path); got != c.want {
+			t.Errorf("%s%s: %d, want %d", c.addr, c.path, got, c.want)
+		}
+	}
+	postEvent(t, addr, "Ev1", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who moderated the first panel?"))
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
 	}
 }
