@@ -476,6 +476,67 @@ func TestSocketModeReconnectsWithoutLosingQuestions(t *testing.T) {
 	waitUntil(t, func() bool { return h.fake.Pending() == 0 })
 }
 
+// TestSocketModeDisconnectStormCostsLittle: an endpoint that disconnects the
+// bot as soon as it connects gets a few reconnections a second at first,
+// then fewer, not thousands.
+func TestSocketModeDisconnectStormCostsLittle(t *testing.T) {
+	h := start(t, true, 1)
+	for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		h.fake.Disconnect()
+	}
+	if n := h.fake.Connections(); n > 6 {
+		t.Errorf("%d connections in 3 s of disconnects", n)
+	}
+	if n := strings.Count(h.logs.String(), "\n"); n > 40 {
+		t.Errorf("%d log lines in 3 s of disconnects", n)
+	}
+}
+
+// TestSocketModeHelloIsNoEvent: the greeting is neither acknowledged nor
+// counted.
+func TestSocketModeHelloIsNoEvent(t *testing.T) {
+	counted := &countingMetrics{}
+	h := start(t, true, 1, func(c *Config) { c.Metrics = counted })
+	h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who is Lajcak?"))
+	h.posts(1) // the sentinel's DM counts too
+	if n := counted.get("event", outcomeIgnored); n != 0 {
+		t.Errorf("%d events ignored: the hello was counted as one", n)
+	}
+}
+
+// TestSocketModeRefusesHugeFrames: a frame over the read limit closes that
+// connection (it is never held in memory whole) and the bot reconnects and
+// answers.
+func TestSocketModeRefusesHugeFrames(t *testing.T) {
+	h := start(t, true, 1)
+	h.fake.SendRaw([]byte(`{"type":"events_api","envelope_id":"big","payload":"` + strings.Repeat("x", 4<<20) + `"}`))
+	waitUntil(t, func() bool { return h.fake.Connections() >= 2 })
+	h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who is Lajcak?"))
+	h.posts(1)
+}
+
+// countingMetrics counts requests by kind and outcome.
+type countingMetrics struct {
+	noMetrics
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (m *countingMetrics) Request(kind, outcome string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n == nil {
+		m.n = map[string]int{}
+	}
+	m.n[kind+"/"+outcome]++
+}
+
+func (m *countingMetrics) get(kind, outcome string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.n[kind+"/"+outcome]
+}
+
 func TestSocketModeAcknowledgesWhatItCannotRead(t *testing.T) {
 	h := start(t, true, 1)
 	id := h.fake.SendEnvelope("events_api", []byte(`{"type":"event_callback","event_id":"EvOdd","event":{"type":"no_such_event_type"}}`))

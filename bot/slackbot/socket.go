@@ -5,6 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -20,8 +25,12 @@ type SocketOption = socketmode.Option
 // acknowledged before a drop are delivered again by Slack and answered once.
 // Start the bot first; Stop it after RunSocketMode returns.
 func (b *Bot) RunSocketMode(ctx context.Context, appToken string, opts ...SocketOption) error {
-	api := slack.New(b.cfg.BotToken, append(b.cfg.slackOptions(), slack.OptionAppLevelToken(appToken))...)
-	client := socketmode.New(api, opts...)
+	// Reconnections go through apps.connections.open: pacing that call
+	// paces them, whatever asked for them (a disconnect, a dropped link).
+	paced := *b.cfg.HTTPClient
+	paced.Transport = &reconnectPacer{base: transport(b.cfg.HTTPClient)}
+	api := slack.New(b.cfg.BotToken, append(b.cfg.slackOptions(), slack.OptionHTTPClient(&paced), slack.OptionAppLevelToken(appToken))...)
+	client := socketmode.New(api, append([]SocketOption{socketmode.OptionReadLimit(maxFrame)}, opts...)...)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
@@ -56,6 +65,8 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		b.connected.Store(false)
 		b.log.Info().Str("event", string(evt.Type)).Msg("slack: socket mode not connected")
 		return nil
+	case socketmode.EventTypeHello:
+		return nil // the connection's greeting: nothing to answer or acknowledge
 	case socketmode.EventTypeInvalidAuth:
 		return fmt.Errorf("slack: socket mode: %w", ErrAuth)
 	case socketmode.EventTypeErrorBadMessage:
@@ -111,6 +122,67 @@ func (b *Bot) badMessage(ctx context.Context, client *socketmode.Client, evt soc
 	if err := client.AckCtx(ctx, env.EnvelopeID, nil); err != nil {
 		b.log.Error().Err(err).Str("envelope", env.EnvelopeID).Msg("slack: not acknowledged")
 	}
+}
+
+// maxFrame is the largest Socket Mode frame read: Slack's envelopes are a
+// few kilobytes, a click with the message it was on some tens.
+const maxFrame = 1 << 20
+
+// Reconnection pacing: a connection that lasted less than stableFor is
+// followed by a wait that doubles from minReconnectWait to maxReconnectWait,
+// with jitter, so that an endpoint that keeps disconnecting the bot costs a
+// few requests a minute, not thousands a second.
+const (
+	stableFor        = 30 * time.Second
+	minReconnectWait = time.Second
+	maxReconnectWait = time.Minute
+)
+
+// reconnectPacer delays apps.connections.open when connections do not last.
+type reconnectPacer struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	last time.Time     // the last call
+	wait time.Duration // the wait before the next, if it comes soon
+}
+
+func (p *reconnectPacer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/apps.connections.open") {
+		if d := p.next(time.Now()); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return nil, r.Context().Err()
+			}
+		}
+	}
+	return p.base.RoundTrip(r)
+}
+
+// next returns how long a call at now waits.
+func (p *reconnectPacer) next(now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.last.IsZero() || now.Sub(p.last) > stableFor+p.wait {
+		p.wait = 0
+	} else {
+		p.wait = min(max(2*p.wait, minReconnectWait), maxReconnectWait)
+	}
+	d := p.wait
+	if d > 0 {
+		d = d/2 + rand.N(d/2+1) // jitter: replicas do not reconnect in step
+	}
+	p.last = now.Add(d)
+	return d
+}
+
+func transport(c *http.Client) http.RoundTripper {
+	if c.Transport != nil {
+		return c.Transport
+	}
+	return http.DefaultTransport
 }
 
 // Connected reports whether the Socket Mode connection is up.
