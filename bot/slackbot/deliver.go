@@ -42,7 +42,7 @@ func (b *Bot) failed(id string) func(error, time.Duration, bool) {
 	return func(err error, wait time.Duration, retrying bool) {
 		b.cfg.Metrics.SlackError(reason(err), retrying)
 		if retrying {
-			b.log.Warn().Err(err).Str("id", id).Dur("wait", wait).Msg("slack: retrying")
+			b.log.Warn().Err(err).Str("id", id).Int64("wait_ms", wait.Milliseconds()).Msg("slack: retrying")
 		}
 	}
 }

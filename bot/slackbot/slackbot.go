@@ -293,7 +293,7 @@ func (b *Bot) logRequest(r request, outcome string, latency time.Duration) {
 	}
 	e := b.log.WithLevel(level).Str("kind", r.kind.String()).Str("id", r.id).Str("outcome", outcome)
 	if latency > 0 {
-		e = e.Dur("latency", latency)
+		e = e.Int64("latency_ms", latency.Milliseconds())
 	}
 	if b.log.GetLevel() <= zerolog.DebugLevel {
 		e = e.Str("question", r.text)

@@ -3,9 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"hearingbot/bot/answer"
 	"hearingbot/bot/digest"
@@ -45,7 +44,10 @@ func digestCommand(ctx context.Context, cfg Config, d *digest.Digester, e *answe
 	if p := cfg.botTokenProblem(); p != "" { // posting needs no app token or signing secret
 		return fmt.Errorf("configuration: %s", p)
 	}
-	log := zerolog.New(s.Err).With().Timestamp().Str("component", "digest").Logger()
+	if problems := cfg.logProblems(); len(problems) > 0 {
+		return fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
+	}
+	log := cfg.logger(s.Err).With().Str("component", "digest").Logger()
 	bot, err := slackbot.New(ctx, e, slackbot.Config{BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(), Log: log})
 	if err != nil {
 		return err

@@ -89,3 +89,20 @@ func TestDigestPostTwicePostsOnce(t *testing.T) {
 		t.Errorf("want one digest, with its thread reply, in each of C1 and C2; got digests in %v of %d posts", tops, len(posts))
 	}
 }
+
+// TestDigestPostLogsAsConfigured: digest --post honours
+// HEARINGBOT_LOG_LEVEL and HEARINGBOT_LOG_FORMAT like serve.
+func TestDigestPostLogsAsConfigured(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": fake.APIURL(),
+		"HEARINGBOT_DIGEST_CHANNELS": "C1", "HEARINGBOT_LOG_LEVEL": "error", "HEARINGBOT_LOG_FORMAT": "json"})
+	code, _, stderr := runMain(t, "", "digest", "--post")
+	if code != exitOK || strings.Contains(stderr, `"level":"info"`) {
+		t.Errorf("exit %d; info lines at level error:\n%s", code, stderr)
+	}
+	t.Setenv("HEARINGBOT_LOG_LEVEL", "loud")
+	if code, _, stderr := runMain(t, "", "digest", "--post"); code == exitOK || !strings.Contains(stderr, "HEARINGBOT_LOG_LEVEL") {
+		t.Errorf("a bad log level: exit %d, %s", code, stderr)
+	}
+}

@@ -133,7 +133,7 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 		<-ctx.Done()
 	}
 
-	log.Info().Dur("timeout", cfg.ShutdownTimeout).Msg("shutting down: finishing replies in flight")
+	log.Info().Int64("timeout_ms", cfg.ShutdownTimeout.Milliseconds()).Msg("shutting down: finishing replies in flight")
 	started.Store(false)
 	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
