@@ -214,7 +214,7 @@ func TestServeSocketMode(t *testing.T) {
 	if strings.Contains(text, "who is Lajcak") || strings.Contains(text, "xoxb-1") || strings.Contains(text, "xapp-1") {
 		t.Errorf("info logs hold a question or a token:\n%s", text)
 	}
-	if !strings.Contains(text, `"kind":"dm"`) || !strings.Contains(text, `"id":"Ev1"`) || !strings.Contains(text, `"latency"`) {
+	if !strings.Contains(text, `"kind":"dm"`) || !strings.Contains(text, `"id":"Ev1"`) || !strings.Contains(text, `"latency_ms"`) {
 		t.Errorf("no request line with kind, id and latency:\n%s", text)
 	}
 }
