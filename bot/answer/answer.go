@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"hearingbot/content"
 	"hearingbot/index"
@@ -75,6 +76,9 @@ type Response struct {
 	// Examples, when the summary does not cover the question, are questions
 	// it answers.
 	Examples []string
+	// Cut is true when the question was longer than MaxQuestion characters
+	// and only its beginning was read.
+	Cut bool
 }
 
 // Abstained reports whether the summary does not cover the question.
@@ -238,7 +242,13 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	if err == nil && r.Abstained() {
 		r.Examples = e.Examples()
 	}
+	r.Cut = Cut(question)
 	return r, err
+}
+
+// Cut reports whether Normalize cuts a question at MaxQuestion characters.
+func Cut(question string) bool {
+	return utf8.RuneCountInString(question) > MaxQuestion && utf8.RuneCountInString(clean(question)) > MaxQuestion
 }
 
 func (e *Engine) ask(ctx context.Context, question string) (Response, error) {

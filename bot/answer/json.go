@@ -19,6 +19,7 @@ type jsonResponse struct {
 	NotIn       []string     `json:"not_in,omitempty"`
 	Related     []jsonAnswer `json:"related,omitempty"`
 	Suggestions []string     `json:"suggestions,omitempty"`
+	Cut         bool         `json:"cut,omitempty"` // only the first MaxQuestion characters were read
 	Error       string       `json:"error,omitempty"`
 }
 
@@ -51,7 +52,7 @@ type jsonRole struct {
 // MarshalJSON writes the response in the --json protocol.
 func (r Response) MarshalJSON() ([]byte, error) {
 	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(),
-		More: r.More, Missing: r.Missing, NotCredited: append(fullNames(r.NotCredited), unheard(r.Unheard)...), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions}
+		More: r.More, Missing: r.Missing, NotCredited: append(fullNames(r.NotCredited), unheard(r.Unheard)...), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions, Cut: r.Cut}
 	if r.Abstained() {
 		out.Missing = append([]string{}, r.Missing...) // always present on an abstention, maybe empty
 	}

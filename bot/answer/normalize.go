@@ -27,6 +27,15 @@ var (
 // decoded, invalid UTF-8 replaced, Unicode composed (NFC), whitespace
 // collapsed, and the length capped at MaxQuestion characters.
 func Normalize(s string) string {
+	s = clean(s)
+	if r := []rune(s); len(r) > MaxQuestion {
+		s = strings.TrimSpace(string(r[:MaxQuestion]))
+	}
+	return s
+}
+
+// clean is Normalize without the cap on length.
+func clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = slackLink.ReplaceAllStringFunc(s, func(m string) string {
 		parts := slackLink.FindStringSubmatch(m)
@@ -47,9 +56,5 @@ func Normalize(s string) string {
 		return r
 	}, s)
 	s = norm.NFC.String(s)
-	s = strings.Join(strings.Fields(s), " ") // every Unicode space, not only ASCII
-	if r := []rune(s); len(r) > MaxQuestion {
-		s = strings.TrimSpace(string(r[:MaxQuestion]))
-	}
-	return s
+	return strings.Join(strings.Fields(s), " ") // every Unicode space, not only ASCII
 }

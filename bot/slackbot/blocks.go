@@ -334,6 +334,14 @@ func byCitation(xs []answer.Excerpt) []answer.Excerpt {
 // passages that say so; otherwise the excerpts, each with its citation; or
 // what the summary lacks.
 func answerBlocks(r answer.Response) message {
+	m := answerBody(r)
+	if r.Cut {
+		m.Blocks = append(m.Blocks, contextLine(fmt.Sprintf("Only the first %d characters of the question were read.", answer.MaxQuestion)))
+	}
+	return m
+}
+
+func answerBody(r answer.Response) message {
 	if r.Abstained() {
 		return noAnswer(r)
 	}

@@ -38,6 +38,9 @@ func (st Style) em(s, code string) string {
 // the plain statement that the summary does not cover the question.
 func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 	var b strings.Builder
+	if r.Cut {
+		b.WriteString(wrap(fmt.Sprintf("(Only the first %d characters of the question were read.)", answer.MaxQuestion), nil, st, 0, false))
+	}
 	if r.Abstained() {
 		if h := r.Hedge(); h != "" {
 			b.WriteString(wrap(h, nil, st, 0, false))

@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, s Streams) error {
 	}
 	cmd, args := args[0], args[1:]
 	switch cmd {
-	case "help", "-h", "-help", "--help":
+	case "help", "-h", "-help", "--help": // "hearingbot help ask" too
 		fmt.Fprint(s.Out, usage)
 		return nil
 	case "version", "--version":
@@ -124,6 +124,10 @@ func run(ctx context.Context, args []string, s Streams) error {
 		fs.BoolVar(&dg.post, "post", false, "post to Slack")
 	}
 	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) { // "ask --help"
+		fmt.Fprint(s.Out, usage)
+		return nil
+	}
 	if err != nil {
 		return usageError("%s: %v", cmd, err)
 	}
@@ -182,22 +186,41 @@ func run(ctx context.Context, args []string, s Streams) error {
 	return term.WriteResponse(s.Out, r, style)
 }
 
+// maxLine is the longest line of standard input read as a question; a
+// longer one is refused, that line only.
+const maxLine = 64 << 10
+
 // askLines answers one question per line of standard input, in order, one
-// answer each: with --json one JSON object a line, even for an empty line.
+// answer each: with --json one JSON object a line, even for an empty line or
+// one too long to read; as text, each answer under its question, apart.
 func askLines(ctx context.Context, e *answer.Engine, asJSON bool, s Streams, style term.Style) error {
-	in := bufio.NewScanner(s.In)
-	in.Buffer(make([]byte, 64*1024), 1024*1024) // a longer line is an error, not a silent cut
+	in := bufio.NewReaderSize(s.In, maxLine)
 	out := bufio.NewWriter(s.Out)
 	defer out.Flush()
-	for in.Scan() {
-		line := in.Text()
+	for n := 1; ; n++ {
+		line, tooLong, err := readLine(in)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading questions: %w", err)
+		}
+		if tooLong {
+			if asJSON {
+				b, _ := answer.ErrorJSON("", fmt.Errorf("line %d is over %d bytes: not read", n, maxLine))
+				fmt.Fprintf(out, "%s\n", b)
+			} else {
+				fmt.Fprintf(out, "» line %d\nLonger than %d bytes: not read. Ask a shorter question.\n\n", n, maxLine)
+			}
+			continue
+		}
 		r, err := e.Ask(ctx, line)
 		switch {
 		case errors.Is(err, answer.ErrEmpty) && asJSON:
 			b, _ := answer.ErrorJSON(r.Question, err)
 			fmt.Fprintf(out, "%s\n", b)
 		case errors.Is(err, answer.ErrEmpty):
-			continue
+			fmt.Fprintf(out, "» line %d\nNo question on this line.\n\n", n)
 		case err != nil:
 			return err
 		case asJSON:
@@ -205,16 +228,33 @@ func askLines(ctx context.Context, e *answer.Engine, asJSON bool, s Streams, sty
 				return err
 			}
 		default:
+			fmt.Fprintf(out, "» %s\n", r.Question)
 			if err := term.WriteResponse(out, r, style); err != nil {
 				return err
 			}
 			fmt.Fprintln(out)
 		}
+		out.Flush() // each answer as soon as it is ready: a script may wait for it
 	}
-	if err := in.Err(); err != nil {
-		return fmt.Errorf("reading questions: %w", err)
+}
+
+// readLine reads a line without its end; tooLong when it is over maxLine
+// bytes, in which case the rest of it is read and dropped.
+func readLine(in *bufio.Reader) (line string, tooLong bool, err error) {
+	b, isPrefix, err := in.ReadLine()
+	if err != nil {
+		return "", false, err
 	}
-	return nil
+	if !isPrefix {
+		return string(b), false, nil
+	}
+	for isPrefix && err == nil {
+		_, isPrefix, err = in.ReadLine()
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	return "", true, err
 }
 
 func writeJSON(w io.Writer, r answer.Response) error {

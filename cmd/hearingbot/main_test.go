@@ -167,3 +167,44 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, stdout)
 	}
 }
+
+// TestAskLinesText: in text mode each answer stands under its question; an
+// empty line and a line too long to read say so, and the next lines are
+// still answered.
+func TestAskLinesText(t *testing.T) {
+	in := "who moderated panel 1?\n\n" + strings.Repeat("a", maxLine+10) + "\nwhat about detention?\n"
+	code, stdout, stderr := runMain(t, in, "ask", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"» who moderated panel 1?", "» line 2\nNo question on this line.", "» line 3\nLonger than", "» what about detention?\n1. Return and detention"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, _ = runMain(t, strings.Repeat("b", maxLine+10)+"\nlajcak\n", "ask", "--json", "-")
+	if code != exitOK || strings.Count(stdout, "\n") != 2 || !strings.Contains(stdout, `"error":"line 1 is over`) {
+		t.Errorf("exit %d, JSON lines:\n%s", code, stdout)
+	}
+}
+
+func TestHelpForACommand(t *testing.T) {
+	for _, args := range [][]string{{"help", "ask"}, {"ask", "--help"}, {"digest", "-h"}} {
+		code, stdout, stderr := runMain(t, "", args...)
+		if code != exitOK || !strings.Contains(stdout, "hearingbot ask [--json] QUESTION") || stderr != "" {
+			t.Errorf("%v: exit %d, %q %q", args, code, stdout[:min(len(stdout), 60)], stderr)
+		}
+	}
+}
+
+func TestCutQuestionSaysSo(t *testing.T) {
+	q := "What did the panellists say about labour inspection? " + strings.Repeat("and more words ", 60)
+	_, stdout, _ := runMain(t, "", "ask", q)
+	if !strings.Contains(stdout, "Only the first 500 characters of the question were read") {
+		t.Errorf("no word of the cut:\n%s", stdout)
+	}
+	_, stdout, _ = runMain(t, "", "ask", "--json", q)
+	if !strings.Contains(stdout, `"cut":true`) {
+		t.Errorf("JSON without cut: %s", stdout)
+	}
+}
