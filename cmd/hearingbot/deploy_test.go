@@ -753,8 +753,11 @@ func TestDockerfile(t *testing.T) {
 			}
 		}},
 		{"expose", func(t *testing.T) {
-			if diff := cmp.Diff([]instruction{{"EXPOSE", strconv.Itoa(port)}}, findAll(final, "EXPOSE"), cmp.AllowUnexported(instruction{})); diff != "" {
-				t.Errorf("EXPOSE, want %s_ADDR's default port (-want +got):\n%s", envPrefix, diff)
+			// HEARINGBOT_ADDR's default port, then the manifests' metrics port
+			metricsAddr, _ := envValue(k.deployment.Spec.Template.Spec.Containers[0], envPrefix+"_METRICS_ADDR")
+			_, mport, _ := net.SplitHostPort(metricsAddr)
+			if diff := cmp.Diff([]instruction{{"EXPOSE", strconv.Itoa(port) + " " + mport}}, findAll(final, "EXPOSE"), cmp.AllowUnexported(instruction{})); diff != "" {
+				t.Errorf("EXPOSE, want %s_ADDR's default port and the metrics port (-want +got):\n%s", envPrefix, diff)
 			}
 		}},
 		{"healthcheck", func(t *testing.T) {
