@@ -91,8 +91,9 @@ type Bot struct {
 	closed  bool
 	wg      sync.WaitGroup
 
-	connected atomic.Bool // Socket Mode is connected
-	refusals  logLimiter  // bounds the log lines of refused HTTP requests
+	connected atomic.Bool  // Socket Mode is connected
+	since     atomic.Int64 // Socket Mode: when connected last changed, Unix nanoseconds
+	refusals  logLimiter   // bounds the log lines of refused HTTP requests
 	// stopCtx is cancelled when Stop gives up waiting, to cut retries short.
 	stopCtx    context.Context
 	stopCancel context.CancelFunc

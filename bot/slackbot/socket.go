@@ -33,9 +33,10 @@ func (b *Bot) RunSocketMode(ctx context.Context, appToken string, opts ...Socket
 	client := socketmode.New(api, append([]SocketOption{socketmode.OptionReadLimit(maxFrame)}, opts...)...)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	b.setConnected(false) // the clock of /healthz starts now
 	errc := make(chan error, 1)
 	go func() { errc <- client.RunContext(ctx) }()
-	defer b.connected.Store(false)
+	defer b.setConnected(false)
 	for {
 		select {
 		case err := <-errc:
@@ -58,11 +59,11 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 	ok := false
 	switch evt.Type {
 	case socketmode.EventTypeConnected:
-		b.connected.Store(true)
+		b.setConnected(true)
 		b.log.Info().Msg("slack: socket mode connected")
 		return nil
 	case socketmode.EventTypeConnecting, socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
-		b.connected.Store(false)
+		b.setConnected(false)
 		b.log.Info().Str("event", string(evt.Type)).Msg("slack: socket mode not connected")
 		return nil
 	case socketmode.EventTypeHello:
@@ -187,3 +188,22 @@ func transport(c *http.Client) http.RoundTripper {
 
 // Connected reports whether the Socket Mode connection is up.
 func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Unconnected is how long Socket Mode has been without a connection: 0 while
+// connected, and since RunSocketMode started when it never was.
+func (b *Bot) Unconnected(now time.Time) time.Duration {
+	if b.connected.Load() {
+		return 0
+	}
+	since := b.since.Load()
+	if since == 0 {
+		return 0 // not running Socket Mode
+	}
+	return now.Sub(time.Unix(0, since))
+}
+
+func (b *Bot) setConnected(up bool) {
+	if b.connected.Swap(up) != up || b.since.Load() == 0 {
+		b.since.Store(time.Now().UnixNano())
+	}
+}

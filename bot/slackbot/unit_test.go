@@ -194,3 +194,19 @@ func TestRefusalsLogAFixedReasonAtBoundedRate(t *testing.T) {
 		t.Errorf("%d lines, %d bytes for 50 refusals", lines, logs.Len())
 	}
 }
+
+func TestUnconnectedClock(t *testing.T) {
+	var b Bot
+	now := time.Now()
+	if d := b.Unconnected(now); d != 0 {
+		t.Errorf("before Socket Mode: %s", d)
+	}
+	b.setConnected(false)
+	if d := b.Unconnected(now.Add(6 * time.Minute)); d < 5*time.Minute {
+		t.Errorf("never connected for 6 minutes: %s", d)
+	}
+	b.setConnected(true)
+	if d := b.Unconnected(now.Add(time.Hour)); d != 0 {
+		t.Errorf("connected: %s", d)
+	}
+}

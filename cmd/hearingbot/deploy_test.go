@@ -64,6 +64,7 @@ type kube struct {
 	cronJob       *batchv1.CronJob
 	pdb           *policyv1.PodDisruptionBudget
 	secret        *corev1.Secret // secret.example.yaml
+	digestConfig  *corev1.ConfigMap
 }
 
 // parseStrict reads file in kubeDir into obj, rejecting unknown and
@@ -86,6 +87,7 @@ var wantType = map[string]metav1.TypeMeta{
 	"CronJob":             {APIVersion: "batch/v1", Kind: "CronJob"},
 	"PodDisruptionBudget": {APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
 	"Secret":              {APIVersion: "v1", Kind: "Secret"},
+	"ConfigMap":           {APIVersion: "v1", Kind: "ConfigMap"},
 }
 
 // parseObject reads a manifest of any kind the base uses into its type.
@@ -111,6 +113,8 @@ func parseObject(t *testing.T, file string) any {
 		obj = &policyv1.PodDisruptionBudget{}
 	case "Secret":
 		obj = &corev1.Secret{}
+	case "ConfigMap":
+		obj = &corev1.ConfigMap{}
 	default:
 		t.Fatalf("%s: kind %q is not one the base uses (or this test knows)", file, tm.Kind)
 	}
@@ -137,6 +141,8 @@ func loadKube(t *testing.T) kube {
 			k.pdb = o
 		case *corev1.Secret:
 			k.secret = o
+		case *corev1.ConfigMap:
+			k.digestConfig = o
 		}
 	}
 	if k.deployment == nil || k.service == nil || k.cronJob == nil || k.pdb == nil || k.secret == nil {
@@ -378,8 +384,20 @@ func TestKubeCronJob(t *testing.T) {
 	if rp := cj.Spec.JobTemplate.Spec.Template.Spec.RestartPolicy; rp != corev1.RestartPolicyOnFailure && rp != corev1.RestartPolicyNever {
 		t.Errorf("restartPolicy %q", rp)
 	}
-	if _, ok := envValue(c, envPrefix+"_DIGEST_CHANNELS"); !ok {
-		t.Errorf("no %s_DIGEST_CHANNELS: digest --post needs them", envPrefix)
+	// The channels come from the ConfigMap the user edits, never a made-up id.
+	var ref *corev1.ConfigMapKeySelector
+	for _, e := range c.Env {
+		if e.Name == envPrefix+"_DIGEST_CHANNELS" && e.ValueFrom != nil {
+			ref = e.ValueFrom.ConfigMapKeyRef
+		}
+	}
+	switch {
+	case ref == nil:
+		t.Errorf("%s_DIGEST_CHANNELS: want it from the digest ConfigMap", envPrefix)
+	case k.digestConfig == nil || ref.Name != k.digestConfig.Name:
+		t.Errorf("%s_DIGEST_CHANNELS from ConfigMap %q, which the base does not have", envPrefix, ref.Name)
+	case k.digestConfig.Data[ref.Key] != "":
+		t.Errorf("the ConfigMap ships channels %q: ship none, for the user to fill in", k.digestConfig.Data[ref.Key])
 	}
 }
 
@@ -478,6 +496,12 @@ func TestKubeConfigLoads(t *testing.T) {
 		if len(cfg.logProblems()) > 0 {
 			t.Error(cfg.logProblems())
 		}
+		// As shipped, the channels are for the user to fill in, and the
+		// binary says so; filled in, the settings pass.
+		if _, _, err := cfg.digestSettings(true); err == nil || !strings.Contains(err.Error(), "DIGEST_CHANNELS") {
+			t.Errorf("no channels yet: %v", err)
+		}
+		cfg.DigestChannels = []string{"C0123456789"}
 		if _, _, err := cfg.digestSettings(true); err != nil {
 			t.Error(err)
 		}

@@ -59,7 +59,18 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	if cfg.MetricsAddr == "" {
 		internal = public
 	}
-	operations(internal, ready, met)
+	// Alive unless Socket Mode has been without a connection for too long:
+	// then the liveness probe restarts the pod rather than leave it idle.
+	alive := func(w http.ResponseWriter, r *http.Request) {
+		if b := bot.Load(); b != nil && m == socketMode {
+			if d := b.Unconnected(time.Now()); d > maxUnconnected {
+				http.Error(w, fmt.Sprintf("no Socket Mode connection for %s", d.Round(time.Second)), http.StatusServiceUnavailable)
+				return
+			}
+		}
+		io.WriteString(w, "ok\n")
+	}
+	operations(internal, ready, alive, met)
 	if cfg.MetricsAddr != "" {
 		public.HandleFunc("GET "+healthPath, alive) // for a load balancer's checks
 	}
@@ -155,8 +166,12 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	return runErr
 }
 
+// maxUnconnected is how long Socket Mode may stay without a connection
+// before /healthz says the process is not alive.
+const maxUnconnected = 5 * time.Minute
+
 // operations serves /healthz, /readyz and /metrics on mux.
-func operations(mux *http.ServeMux, ready func() bool, met *metrics.Metrics) {
+func operations(mux *http.ServeMux, ready func() bool, alive http.HandlerFunc, met *metrics.Metrics) {
 	mux.HandleFunc("GET "+healthPath, alive)
 	mux.HandleFunc("GET "+readyPath, func(w http.ResponseWriter, r *http.Request) {
 		if !ready() {
@@ -167,8 +182,6 @@ func operations(mux *http.ServeMux, ready func() bool, met *metrics.Metrics) {
 	})
 	mux.Handle("GET "+metricsPath, met.Handler())
 }
-
-func alive(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") }
 
 // slackEvents serves Slack's requests once the bot is up (503 until then).
 func slackEvents(events *atomic.Pointer[http.Handler]) http.Handler {
