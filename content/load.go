@@ -402,8 +402,8 @@ func (b *builder) sentences(h *Hearing) {
 					at += len(text)
 					at += len(h.Text[at:]) - len(strings.TrimLeft(h.Text[at:], " "))
 				} else {
-					b.errorf("%s: not the summary's next sentence:\n\tcontent: %s\n\tsummary: %s",
-						where, clip(text), clip(h.Text[at:]))
+					b.errorf("%s: not the summary's next sentence; they part at word %s",
+						where, firstDifference(text, h.Text[at:]))
 					at = -1 // later sentences cannot be placed; report this one only
 				}
 			}
@@ -521,6 +521,28 @@ func contains[T comparable](list []T, v T) bool {
 }
 
 // clip shortens s for an error message.
+// firstDifference shows where a sentence and the summary part: the word's
+// number, and a few words of each from there, side by side.
+func firstDifference(sentence, summary string) string {
+	a, b := strings.Fields(sentence), strings.Fields(summary)
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	show := func(words []string) string {
+		if i >= len(words) {
+			return "(ends here)"
+		}
+		end := min(i+6, len(words))
+		return strings.Join(words[i:end], " ")
+	}
+	lead := ""
+	if i > 0 {
+		lead = "after “…" + strings.Join(a[max(0, i-3):i], " ") + "”"
+	}
+	return fmt.Sprintf("%d %s:\n\tcontent: %s\n\tsummary: %s", i+1, lead, show(a), show(b))
+}
+
 func clip(s string) string {
 	const max = 90
 	if len(s) <= max {

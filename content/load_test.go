@@ -101,6 +101,8 @@ func TestLoadRejectsBrokenContent(t *testing.T) {
 			"segment panel-3-americas, sentence 3: not the summary's next sentence"},
 		{"last sentence left out", HearingFile, "      - text: \"In his closing remarks, the President of the General Assembly noted the importance of hearing the realities on the ground, and the need to agree on Global Compact that is universal, but takes into account the best practices and specific challenges experienced in different parts of the world.\"\n        credit: [miroslav-lajcak]\n", "",
 			"the summary goes on past the last sentence: In his closing remarks"},
+		{"a word changed", HearingFile, "Return and detention policies should be reviewed", "Return and detention policy should be reviewed",
+			"they part at word 4 after “…Return and detention”:\n\tcontent: policy should be reviewed, better labour\n\tsummary: policies should be reviewed, better labour"},
 		{"unknown person credited", HearingFile, "credit: [louise-arbour]", "credit: [louise-arbor]",
 			`unknown person "louise-arbor"`},
 		{"unknown moderator", HearingFile, "moderator: ilias-chatzis", "moderator: ilias",

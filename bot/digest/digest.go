@@ -32,6 +32,9 @@ const (
 	poolSize = 8
 )
 
+// ErrEmptyTheme is returned when a theme finds no passage of the summary.
+var ErrEmptyTheme = errors.New("digest: themes find nothing in the summary")
+
 // ErrNoThemes is returned when the content has no themes.
 var ErrNoThemes = errors.New("digest: the content has no themes (themes.yaml)")
 
@@ -60,12 +63,19 @@ func New(ctx context.Context, e *answer.Engine) (*Digester, error) {
 		return nil, ErrNoThemes
 	}
 	ranked := make([][]answer.ThemeMatch, len(themes))
+	var empty []string
 	for i, t := range themes {
 		xs, err := e.ThemeExcerpts(ctx, t)
 		if err != nil {
 			return nil, err
 		}
+		if len(xs) == 0 {
+			empty = append(empty, t.ID)
+		}
 		ranked[i] = xs
+	}
+	if len(empty) > 0 { // a digest with nothing in it is never posted
+		return nil, fmt.Errorf("%w: %s (give them words the summary uses)", ErrEmptyTheme, strings.Join(empty, ", "))
 	}
 	d := &Digester{themes: themes, pools: map[*content.Theme][]answer.ThemeMatch{}}
 	// Round by round, each theme claims its next best excerpt, unless a

@@ -119,6 +119,10 @@ func themesMessage(themes []*content.Theme) message {
 // and server errors are retried. Two publishers checking at the same instant
 // could both post: run one schedule.
 func (b *Bot) PublishDigest(ctx context.Context, channel string, d digest.Digest) (posted bool, err error) {
+	if len(d.Excerpts) == 0 {
+		b.cfg.Metrics.Digest("failed")
+		return false, fmt.Errorf("slack: digest %s for %s: theme %q quotes nothing; not posted", d.DateString(), channel, d.Theme.ID)
+	}
 	found, err := b.digestPosted(ctx, channel, d.DateString())
 	if err != nil {
 		b.cfg.Metrics.Digest("failed")

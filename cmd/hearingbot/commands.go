@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"hearingbot/bot/digest"
 	"hearingbot/bot/term"
 	"hearingbot/content"
-	"hearingbot/index"
 )
 
 // version is stamped at build time: -ldflags "-X main.version=v1.2.3".
@@ -285,34 +285,48 @@ func check(args []string, s Streams) error {
 	if len(args) > 1 {
 		return usageError("check takes at most one folder")
 	}
-	var h *content.Hearing
-	var err error
-	where := "embedded hearing"
+	dir := os.Getenv(envPrefix + "_CONTENT_DIR") // what serve would load
 	if len(args) == 1 {
-		where = args[0]
-		h, err = content.LoadDir(args[0])
-	} else {
-		h, err = content.Load(content.Embedded())
+		dir = args[0]
 	}
-	if err != nil {
-		return err
+	where := "embedded hearing"
+	if dir != "" {
+		where = dir
 	}
 	start := time.Now()
-	x, err := index.Build(h)
+	h, err := loadHearing(dir)
 	if err != nil {
 		return err
 	}
-	x.Close()
-	fmt.Fprintf(s.Out, "%s: ok: %d segments, %d sentences, %d people, %d vocabulary groups, %d bridge links, %d generic words; indexed in %s\n",
-		where, len(h.Segments), len(h.Sentences), len(h.People), len(h.Vocabulary.Synonyms), len(h.Bridge), len(h.Generic), time.Since(start).Round(time.Millisecond))
+	e, err := answer.Open(h)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if _, err := digest.New(context.Background(), e); err != nil && !errors.Is(err, digest.ErrNoThemes) {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	fmt.Fprintf(s.Out, "%s: ok: %d segments, %d sentences, %d people, %d themes, %d vocabulary groups, %d bridge links, %d generic words; indexed in %s\n",
+		where, len(h.Segments), len(h.Sentences), len(h.People), len(h.Themes), len(h.Vocabulary.Synonyms), len(h.Bridge), len(h.Generic), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
+// loadHearing loads the content folder dir (HEARINGBOT_CONTENT_DIR, or a
+// folder given to check), or the embedded hearing when dir is empty. Its
+// errors name the folder, and where it came from.
 func loadHearing(dir string) (*content.Hearing, error) {
 	if dir == "" {
 		return content.Load(content.Embedded())
 	}
-	return content.LoadDir(dir)
+	h, err := content.LoadDir(dir)
+	if err != nil {
+		from := "folder"
+		if dir == os.Getenv(envPrefix+"_CONTENT_DIR") {
+			from = envPrefix + "_CONTENT_DIR"
+		}
+		return nil, fmt.Errorf("%s=%s: %w", from, dir, err)
+	}
+	return h, nil
 }
 
 // parseInterspersed parses flags wherever they stand among the arguments

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,6 +104,9 @@ const envPrefix = "HEARINGBOT"
 
 func loadConfig() (Config, error) {
 	var c Config
+	if problems := c.unparsable(); len(problems) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
+	}
 	if err := envconfig.Process(envPrefix, &c); err != nil {
 		return c, fmt.Errorf("configuration: %w", err)
 	}
@@ -112,6 +117,33 @@ func loadConfig() (Config, error) {
 		c.Width = 80
 	}
 	return c, nil
+}
+
+// unparsable says, for every variable set to a value its type cannot take,
+// what is wrong, in the bot's words and all at once (envconfig stops at the
+// first, in its own).
+func (c *Config) unparsable() []string {
+	var problems []string
+	for _, v := range c.variables() {
+		raw, ok := os.LookupEnv(v.Name)
+		if !ok && v.fieldTyp.Tag.Get("unprefixed") == "true" {
+			raw, ok = os.LookupEnv(envPrefix + "_" + v.Name)
+		}
+		if !ok || raw == "" {
+			continue
+		}
+		switch v.field.Interface().(type) {
+		case int:
+			if _, err := strconv.Atoi(strings.TrimSpace(raw)); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %q is not a whole number", v.Name, raw))
+			}
+		case time.Duration:
+			if _, err := time.ParseDuration(strings.TrimSpace(raw)); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %q is not a duration (e.g. 25s, 1m)", v.Name, raw))
+			}
+		}
+	}
+	return problems
 }
 
 // mode is how serve talks to Slack.

@@ -2,11 +2,14 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"hearingbot/content"
 )
 
 // TestREADMEDocumentsEveryVariable holds the README's configuration table
@@ -79,5 +82,51 @@ func TestConfigErrorsNameTheirVariable(t *testing.T) {
 				t.Errorf("exit %d, %q: want the variable named", code, stderr)
 			}
 		})
+	}
+}
+
+// TestConfigSaysWhyServeWouldNotStart: config checks what serve checks, the
+// content folder included, and says every problem at once.
+func TestConfigSaysWhyServeWouldNotStart(t *testing.T) {
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "HEARINGBOT_CONTENT_DIR": t.TempDir() + "/missing",
+		"HEARINGBOT_DIGEST_SCHEDULE": "not a schedule"})
+	code, _, stderr := runMain(t, "", "config")
+	if code == exitOK || !strings.Contains(stderr, "serve would not start") || !strings.Contains(stderr, "HEARINGBOT_CONTENT_DIR=") ||
+		!strings.Contains(stderr, "HEARINGBOT_DIGEST_SCHEDULE") {
+		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+	t.Setenv("HEARINGBOT_WORKERS", "many")
+	t.Setenv("HEARINGBOT_SHUTDOWN_TIMEOUT", "soon")
+	_, _, stderr = runMain(t, "", "config")
+	if !strings.Contains(stderr, `HEARINGBOT_WORKERS: "many" is not a whole number`) || !strings.Contains(stderr, `HEARINGBOT_SHUTDOWN_TIMEOUT: "soon" is not a duration`) ||
+		strings.Contains(stderr, "envconfig") {
+		t.Errorf("want both problems in the bot's words:\n%s", stderr)
+	}
+}
+
+// TestCheckReadsTheContentFolderServeWould, and fails a theme that finds
+// nothing.
+func TestCheckReadsTheContentFolderServeWould(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, content.Embedded()); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HEARINGBOT_CONTENT_DIR", dir)
+	code, stdout, stderr := runMain(t, "", "check")
+	if code != exitOK || !strings.HasPrefix(stdout, dir+": ok") {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+	themes, err := os.ReadFile(filepath.Join(dir, content.ThemesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A theme whose words the summary never uses.
+	themes = append(themes, []byte("\n  - id: weather\n    title: The weather\n    description: Rain and sun.\n    words: [umbrella, drizzle]\n")...)
+	if err := os.WriteFile(filepath.Join(dir, content.ThemesFile), themes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runMain(t, "", "check")
+	if code == exitOK || !strings.Contains(stderr, "weather") {
+		t.Errorf("a theme that finds nothing passed check: exit %d %s", code, stderr)
 	}
 }

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"text/tabwriter"
 	"time"
+
+	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
 )
 
 // showConfig prints the effective configuration, secrets redacted, and
@@ -17,12 +21,26 @@ func showConfig(cfg Config, s Streams) error {
 		fmt.Fprintf(tw, "%s\t%s\n", v.Name, v.shown())
 	}
 	tw.Flush()
+	// Everything serve checks before it starts, all at once.
 	m, err := cfg.slackMode()
-	if err == nil {
-		_, _, err = cfg.digestSettings(false)
+	errs := []error{err}
+	_, sched, err := cfg.digestSettings(false)
+	errs = append(errs, err)
+	h, err := loadHearing(cfg.ContentDir)
+	errs = append(errs, err)
+	if h != nil {
+		e, err := answer.Open(h)
+		if err == nil {
+			_, err = digest.New(context.Background(), e)
+			if errors.Is(err, digest.ErrNoThemes) && sched == nil {
+				err = nil // no themes, no digest: the rest works
+			}
+			e.Close()
+		}
+		errs = append(errs, err)
 	}
-	if err != nil {
-		return fmt.Errorf("serve would not start: %w", err)
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("serve would not start:\n%w", err)
 	}
 	fmt.Fprintf(s.Out, "\nserve would start in %s mode\n", map[mode]string{socketMode: "Socket", httpMode: "HTTP"}[m])
 	return nil
