@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -36,7 +37,7 @@ const maxDigestTop = 900
 // are no others).
 func digestParts(d digest.Digest) (top, thread message) {
 	top = message{Blocks: []slack.Block{
-		slack.NewHeaderBlock(plain(truncate("Daily digest: "+d.Theme.Title, maxHeader))),
+		slack.NewHeaderBlock(plain(truncate("Daily digest: "+d.Theme.Title, maxHeader)), slack.HeaderBlockOptionBlockID(digestBlockID(d.DateString()))),
 		contextLine(d.Date.Format("Monday 2 January 2006") + " · from the official summary of the hearing"),
 		section(escape(d.Theme.Description)),
 	}}
@@ -69,6 +70,10 @@ func digestParts(d digest.Digest) (top, thread message) {
 	top.Text = truncate(top.Text, maxFallback)
 	return top, thread
 }
+
+// digestBlockID marks a digest's header with its date, so that the bot
+// knows its own digest in history even where metadata does not come back.
+func digestBlockID(date string) string { return DigestEventType + "_" + date }
 
 // previewBlocks shows a digest privately, both parts in one message.
 func previewBlocks(d digest.Digest) message {
@@ -182,7 +187,9 @@ func (b *Bot) digestPosted(ctx context.Context, channel, date string) (*slack.Me
 		}
 		for _, msg := range res.Messages {
 			mine := msg.BotID == b.self.botID || msg.User == b.self.userID
-			if mine && msg.Metadata.EventType == DigestEventType && msg.Metadata.EventPayload["date"] == date {
+			byMetadata := msg.Metadata.EventType == DigestEventType && msg.Metadata.EventPayload["date"] == date
+			byBlock := slices.ContainsFunc(msg.Blocks.BlockSet, func(bl slack.Block) bool { return bl.ID() == digestBlockID(date) })
+			if mine && (byMetadata || byBlock) {
 				return &msg, nil
 			}
 		}

@@ -630,6 +630,25 @@ func TestDigestThreadPostedOnceWhenMissing(t *testing.T) {
 	}
 }
 
+// TestDigestKnownWithoutMetadata: where history brings no metadata back,
+// the digest's header block id still says it is the day's digest.
+func TestDigestKnownWithoutMetadata(t *testing.T) {
+	h := start(t, false, 1)
+	dg := h.bot.cfg.Digests.Today(time.Now().UTC())
+	top, thread := digestParts(dg)
+	ctx := context.Background()
+	_, ts, err := h.bot.api.PostMessageContext(ctx, "CDIGEST", slack.MsgOptionBlocks(top.Blocks...), slack.MsgOptionText(top.Text, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.bot.api.PostMessageContext(ctx, "CDIGEST", slack.MsgOptionTS(ts), slack.MsgOptionBlocks(thread.Blocks...), slack.MsgOptionText(thread.Text, false)); err != nil {
+		t.Fatal(err)
+	}
+	if posted, err := h.bot.PublishDigest(ctx, "CDIGEST", dg); err != nil || posted {
+		t.Errorf("posted %v, %v: want the digest found by its block id", posted, err)
+	}
+}
+
 // TestOverloadTellsAskersTheBotIsBusy: with one slow worker and a queue of
 // two, a burst is still acknowledged; every question is answered, or its
 // asker told the bot is busy, or (when even that queue is full) it is

@@ -12,6 +12,9 @@ var (
 		"commands",          // /hearing
 		"groups:history",    // the same look in a private channel
 		"im:history",        // message.im events: questions in DMs
+		// the digest's own metadata, read back from history (Slack's
+		// documented scope for it); the digest's block id is the fallback
+		"metadata.message:read",
 	}
 	// Events are the bot events the app subscribes to.
 	Events = []string{"app_mention", "message.im"}
