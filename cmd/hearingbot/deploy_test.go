@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -29,7 +30,7 @@ import (
 )
 
 const (
-	kubeDir        = "../../deploy/kubernetes"
+	kubeDir        = "../../deploy/kubernetes/base"
 	dockerfilePath = "../../Dockerfile"
 	dockerignore   = "../../.dockerignore"
 	slackSecret    = "hearingbot-slack" // the Secret the workloads read
@@ -145,8 +146,12 @@ func loadKube(t *testing.T) kube {
 			k.digestConfig = o
 		}
 	}
+	if k.service != nil {
+		t.Error("a Service in the base: Socket Mode needs none; the http overlay adds it")
+	}
+	k.service, _ = parseObject(t, "../http/service.yaml").(*corev1.Service)
 	if k.deployment == nil || k.service == nil || k.cronJob == nil || k.pdb == nil || k.secret == nil {
-		t.Fatal("the base lacks a Deployment, Service, CronJob, PodDisruptionBudget or example Secret")
+		t.Fatal("the base lacks a Deployment, CronJob, PodDisruptionBudget or example Secret, or the http overlay its Service")
 	}
 	return k
 }
@@ -844,6 +849,55 @@ func TestDockerignore(t *testing.T) {
 			if ok, _ := filepath.Match(p, need); ok || strings.HasPrefix(p, "!") {
 				t.Errorf("pattern %q: the build needs %s", p, need)
 			}
+		}
+	}
+}
+
+// TestKubeHTTPOverlay: the http overlay adds the Service and swaps the
+// app-level token for the signing secret, from the Secret; the socket
+// overlay is the base. kubectl, when the machine has it, renders both.
+func TestKubeHTTPOverlay(t *testing.T) {
+	k := loadKube(t)
+	var o struct {
+		APIVersion string   `json:"apiVersion"`
+		Kind       string   `json:"kind"`
+		Resources  []string `json:"resources"`
+		Patches    []struct {
+			Target map[string]string `json:"target"`
+			Patch  string            `json:"patch"`
+		} `json:"patches"`
+	}
+	parseStrict(t, "../http/kustomization.yaml", &o)
+	if !slices.Equal(o.Resources, []string{"../base", "service.yaml"}) || len(o.Patches) != 1 {
+		t.Fatalf("resources %v, %d patches: want the base, the Service and one patch", o.Resources, len(o.Patches))
+	}
+	var ops []struct {
+		Op, Path string
+		Value    json.RawMessage
+	}
+	if err := yaml.Unmarshal([]byte(o.Patches[0].Patch), &ops); err != nil || len(ops) != 2 {
+		t.Fatalf("patch: %v %+v", err, ops)
+	}
+	env := k.deployment.Spec.Template.Spec.Containers[0].Env
+	if ops[0].Op != "test" || ops[0].Path != "/spec/template/spec/containers/0/env/1/name" || len(env) < 2 || env[1].Name != "SLACK_APP_TOKEN" {
+		t.Errorf("the patch does not find SLACK_APP_TOKEN where the base has it: %+v", ops[0])
+	}
+	var swapped corev1.EnvVar
+	if err := json.Unmarshal(ops[1].Value, &swapped); err != nil || swapped.Name != "SLACK_SIGNING_SECRET" || swapped.ValueFrom == nil ||
+		swapped.ValueFrom.SecretKeyRef == nil || swapped.ValueFrom.SecretKeyRef.Name != slackSecret {
+		t.Errorf("replacement %s: want SLACK_SIGNING_SECRET from the Secret (%v)", ops[1].Value, err)
+	}
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		t.Log("no kubectl here: the overlays were not rendered")
+		return
+	}
+	for _, overlay := range []string{"socket", "http"} {
+		out, err := exec.Command("kubectl", "kustomize", filepath.Join(kubeDir, "..", overlay)).CombinedOutput()
+		if err != nil {
+			t.Errorf("kubectl kustomize %s: %v\n%s", overlay, err, out)
+		}
+		if services := strings.Count(string(out), "\nkind: Service\n"); services != map[string]int{"socket": 0, "http": 1}[overlay] {
+			t.Errorf("%s: %d Services", overlay, services)
 		}
 	}
 }
