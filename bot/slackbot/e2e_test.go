@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -746,5 +747,33 @@ func TestHostileQuestionsAreAnsweredSafely(t *testing.T) {
 		if len(p.Blocks) == 0 || !utf8.ValidString(p.Text) {
 			t.Errorf("reply in %s: %q", p.ThreadTS, p.Text)
 		}
+	}
+}
+
+// TestSocketModeStopsWhenTheLinkIsDisabled: Slack's disconnect for Socket
+// Mode turned off ends RunSocketMode with an error that says so, rather than
+// reconnecting for ever.
+func TestSocketModeStopsWhenTheLinkIsDisabled(t *testing.T) {
+	fake := slackfake.New()
+	t.Cleanup(fake.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bot, err := New(ctx, engine(t), Config{BotToken: "xoxb-test", APIURL: fake.APIURL(), Workers: 1, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot.Start()
+	defer bot.Stop(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- bot.RunSocketMode(ctx, "xapp-test") }()
+	waitUntil(t, bot.Connected)
+	fake.SendRaw([]byte(`{"type":"disconnect","reason":"link_disabled","debug_info":{"host":"fake"}}`))
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrLinkDisabled) {
+			t.Errorf("RunSocketMode: %v, want ErrLinkDisabled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("RunSocketMode still running after link_disabled")
 	}
 }

@@ -1,16 +1,20 @@
 package slackbot
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
@@ -30,7 +34,14 @@ func (b *Bot) RunSocketMode(ctx context.Context, appToken string, opts ...Socket
 	paced := *b.cfg.HTTPClient
 	paced.Transport = &reconnectPacer{base: transport(b.cfg.HTTPClient)}
 	api := slack.New(b.cfg.BotToken, append(b.cfg.slackOptions(), slack.OptionHTTPClient(&paced), slack.OptionAppLevelToken(appToken))...)
-	client := socketmode.New(api, append([]SocketOption{socketmode.OptionReadLimit(maxFrame)}, opts...)...)
+	disabled := make(chan struct{}, 1)
+	client := socketmode.New(api, append([]SocketOption{socketmode.OptionReadLimit(maxFrame),
+		socketmode.OptionDialer(watchingDialer(func() {
+			select {
+			case disabled <- struct{}{}:
+			default:
+			}
+		}))}, opts...)...)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	b.setConnected(false) // the clock of /healthz starts now
@@ -44,6 +55,8 @@ func (b *Bot) RunSocketMode(ctx context.Context, appToken string, opts ...Socket
 				return nil
 			}
 			return fmt.Errorf("slack: socket mode: %w", err)
+		case <-disabled:
+			return ErrLinkDisabled
 		case evt := <-client.Events:
 			if err := b.socketEvent(ctx, client, evt); err != nil {
 				return err
@@ -123,6 +136,65 @@ func (b *Bot) badMessage(ctx context.Context, client *socketmode.Client, evt soc
 	if err := client.AckCtx(ctx, env.EnvelopeID, nil); err != nil {
 		b.log.Error().Err(err).Str("envelope", env.EnvelopeID).Msg("slack: not acknowledged")
 	}
+}
+
+// ErrLinkDisabled is returned when Slack closes the connection because
+// Socket Mode was turned off for the app: reconnecting cannot help.
+var ErrLinkDisabled = errors.New("slack: Socket Mode is turned off for this app (link_disabled): turn it on in the app's settings, or run in HTTP mode")
+
+// linkDisabled is how Slack's disconnect frame says Socket Mode is off.
+var linkDisabled = []byte(`"reason":"link_disabled"`)
+
+// watchingDialer dials Slack's websocket as the client would, and calls
+// disabled when the connection's frames say link_disabled: slack-go
+// reconnects after any disconnect and does not tell why.
+func watchingDialer(disabled func()) *websocket.Dialer {
+	watch := func(c net.Conn, err error) (net.Conn, error) {
+		if err != nil {
+			return nil, err
+		}
+		return &watchedConn{Conn: c, disabled: disabled}, nil
+	}
+	var d net.Dialer
+	return &websocket.Dialer{
+		Proxy:            http.ProxyFromEnvironment,
+		HandshakeTimeout: 45 * time.Second,
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return watch(d.DialContext(ctx, network, addr))
+		},
+		NetDialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			raw, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			host, _, _ := net.SplitHostPort(addr)
+			tc := tls.Client(raw, &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12})
+			if err := tc.HandshakeContext(ctx); err != nil {
+				raw.Close()
+				return nil, err
+			}
+			return watch(tc, nil)
+		},
+	}
+}
+
+// watchedConn reports link_disabled in what it reads, across reads.
+type watchedConn struct {
+	net.Conn
+	disabled func()
+	tail     []byte // the end of the last read, where a match may begin
+}
+
+func (c *watchedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		seen := append(c.tail, p[:n]...)
+		if bytes.Contains(seen, linkDisabled) {
+			c.disabled()
+		}
+		c.tail = append(c.tail[:0], seen[max(0, len(seen)-len(linkDisabled)):]...)
+	}
+	return n, err
 }
 
 // maxFrame is the largest Socket Mode frame read: Slack's envelopes are a
