@@ -294,21 +294,38 @@ func check(args []string, s Streams) error {
 		where = dir
 	}
 	start := time.Now()
-	h, err := loadHearing(dir)
+	h, e, _, err := openContent(context.Background(), dir, false)
 	if err != nil {
-		return err
-	}
-	e, err := answer.Open(h)
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	if _, err := digest.New(context.Background(), e); err != nil && !errors.Is(err, digest.ErrNoThemes) {
 		return fmt.Errorf("%s: %w", where, err)
 	}
+	defer e.Close()
 	fmt.Fprintf(s.Out, "%s: ok: %d segments, %d sentences, %d people, %d themes, %d vocabulary groups, %d bridge links, %d generic words; indexed in %s\n",
 		where, len(h.Segments), len(h.Sentences), len(h.People), len(h.Themes), len(h.Vocabulary.Synonyms), len(h.Bridge), len(h.Generic), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// openContent loads the content folder dir (see loadHearing), indexes it,
+// and prepares its digest: nil when it has no themes and needDigest is
+// false (no themes, no digest: the rest works). A theme that finds nothing
+// is an error. Close the engine when done.
+func openContent(ctx context.Context, dir string, needDigest bool) (*content.Hearing, *answer.Engine, *digest.Digester, error) {
+	h, err := loadHearing(dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	e, err := answer.Open(h)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d, err := digest.New(ctx, e)
+	switch {
+	case errors.Is(err, digest.ErrNoThemes) && !needDigest:
+		return h, e, nil, nil
+	case err != nil:
+		e.Close()
+		return nil, nil, nil, err
+	}
+	return h, e, d, nil
 }
 
 // loadHearing loads the content folder dir (HEARINGBOT_CONTENT_DIR, or a

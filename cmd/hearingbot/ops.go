@@ -8,9 +8,6 @@ import (
 	"net/http"
 	"text/tabwriter"
 	"time"
-
-	"hearingbot/bot/answer"
-	"hearingbot/bot/digest"
 )
 
 // showConfig prints the effective configuration, secrets redacted, and
@@ -26,18 +23,10 @@ func showConfig(cfg Config, s Streams) error {
 	errs := []error{err}
 	_, sched, err := cfg.digestSettings(false)
 	errs = append(errs, err)
-	h, err := loadHearing(cfg.ContentDir)
-	errs = append(errs, err)
-	if h != nil {
-		e, err := answer.Open(h)
-		if err == nil {
-			_, err = digest.New(context.Background(), e)
-			if errors.Is(err, digest.ErrNoThemes) && sched == nil {
-				err = nil // no themes, no digest: the rest works
-			}
-			e.Close()
-		}
+	if _, e, _, err := openContent(context.Background(), cfg.ContentDir, sched != nil); err != nil {
 		errs = append(errs, err)
+	} else {
+		e.Close()
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("serve would not start:\n%w", err)

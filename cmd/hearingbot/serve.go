@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"hearingbot/bot/answer"
-	"hearingbot/bot/digest"
 	"hearingbot/bot/slackbot"
 	"hearingbot/internal/metrics"
 )
@@ -92,22 +89,11 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 	}
 	log.Info().Str("addr", addr).Str("mode", string(m)).Str("version", buildVersion()).Msg("listening")
 
-	h, err := loadHearing(cfg.ContentDir)
-	if err != nil {
-		return err
-	}
-	e, err := answer.Open(h)
+	_, e, digests, err := openContent(ctx, cfg.ContentDir, sched != nil)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	digests, err := digest.New(ctx, e)
-	switch {
-	case errors.Is(err, digest.ErrNoThemes) && sched == nil:
-		digests = nil // no themes, no digest: the rest works
-	case err != nil:
-		return err
-	}
 	b, err := slackbot.New(ctx, e, slackbot.Config{
 		BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(),
 		Workers: cfg.Workers, Queue: cfg.Queue,
