@@ -79,6 +79,14 @@ type Response struct {
 	// Cut is true when the question was longer than MaxQuestion characters
 	// and only its beginning was read.
 	Cut bool
+	// NothingMore, for "what else?", says everything was shown already.
+	NothingMore bool
+	// Resolved, for a follow-up, is the question it was taken as ("who
+	// moderated the second panel" for "and the second one?"), or "".
+	Resolved string
+
+	segments []*content.Segment // the segments the question named
+	people   []*content.Person  // the people it named
 }
 
 // Abstained reports whether the summary does not cover the question.
@@ -89,6 +97,8 @@ func (r Response) Abstained() bool { return len(r.Excerpts) == 0 && len(r.People
 // nothing particular is missing.
 func (r Response) Hedge() string {
 	switch {
+	case r.NothingMore:
+		return "That is all the summary says on it."
 	case r.Figure && r.Missing[0] == "when":
 		return "The summary gives no date for that."
 	case r.Figure && r.Missing[0] == "where":
@@ -251,7 +261,7 @@ func Cut(question string) bool {
 	return utf8.RuneCountInString(question) > MaxQuestion && utf8.RuneCountInString(clean(question)) > MaxQuestion
 }
 
-func (e *Engine) ask(ctx context.Context, question string) (Response, error) {
+func (e *Engine) ask(ctx context.Context, question string) (r Response, err error) {
 	q := Normalize(question)
 	words := possessive(fold(acronyms(asked(q))))
 	if len(words) == 0 { // nothing but punctuation, symbols or markup
@@ -259,6 +269,7 @@ func (e *Engine) ask(ctx context.Context, question string) (Response, error) {
 	}
 	caps := capitals(acronyms(q))
 	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.corrector.correct(words, caps), caps: caps}
+	defer func() { r.segments, r.people = a.segments, a.people }() // what it was about, for a follow-up
 	a.people, a.rest = e.mentions(a.words)
 	a.people = leaders(a.words, a.people)
 	a.segments, _ = e.segments(a.words)

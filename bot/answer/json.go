@@ -19,7 +19,9 @@ type jsonResponse struct {
 	NotIn       []string     `json:"not_in,omitempty"`
 	Related     []jsonAnswer `json:"related,omitempty"`
 	Suggestions []string     `json:"suggestions,omitempty"`
-	Cut         bool         `json:"cut,omitempty"` // only the first MaxQuestion characters were read
+	Cut         bool         `json:"cut,omitempty"`      // only the first MaxQuestion characters were read
+	Resolved    string       `json:"resolved,omitempty"` // a follow-up, as the question it was taken as
+	Context     *Context     `json:"context,omitempty"`  // for a follow-up: pass back with --context
 	Error       string       `json:"error,omitempty"`
 }
 
@@ -52,7 +54,10 @@ type jsonRole struct {
 // MarshalJSON writes the response in the --json protocol.
 func (r Response) MarshalJSON() ([]byte, error) {
 	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(),
-		More: r.More, Missing: r.Missing, NotCredited: append(fullNames(r.NotCredited), unheard(r.Unheard)...), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions, Cut: r.Cut}
+		More: r.More, Missing: r.Missing, NotCredited: append(fullNames(r.NotCredited), unheard(r.Unheard)...), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions, Cut: r.Cut, Resolved: r.Resolved}
+	if c := r.Context(); len(c.People)+len(c.Segments)+len(c.Shown) > 0 {
+		out.Context = &c
+	}
 	if r.Abstained() {
 		out.Missing = append([]string{}, r.Missing...) // always present on an abstention, maybe empty
 	}

@@ -38,6 +38,9 @@ func (st Style) em(s, code string) string {
 // the plain statement that the summary does not cover the question.
 func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 	var b strings.Builder
+	if r.Resolved != "" {
+		b.WriteString(wrap("(Taken as: "+r.Resolved+")", nil, st, 0, false))
+	}
 	if r.Cut {
 		b.WriteString(wrap(fmt.Sprintf("(Only the first %d characters of the question were read.)", answer.MaxQuestion), nil, st, 0, false))
 	}

@@ -30,7 +30,10 @@ quoting the hearing's official summary word for word.
 
 Usage:
   hearingbot ask [--json] QUESTION   answer a question
-  hearingbot ask [--json] -          answer one question per line of standard input
+  hearingbot ask [--json] -          answer one question per line of standard input;
+                                     a line "+ QUESTION" follows up the line before
+  hearingbot ask --context JSON QUESTION
+                                     follow up an answer ("context" of its --json)
   hearingbot who NAME                show a person card
   hearingbot panels                  list the segments with moderators and panellists
   hearingbot themes                  list the hearing's themes
@@ -117,6 +120,7 @@ func run(ctx context.Context, args []string, s Streams) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print JSON")
+	contextJSON := fs.String("context", "", "the context of an earlier answer (its JSON's \"context\"), for a follow-up")
 	var dg digestFlags
 	if cmd == "digest" {
 		fs.StringVar(&dg.theme, "theme", "", "theme id")
@@ -131,8 +135,14 @@ func run(ctx context.Context, args []string, s Streams) error {
 	if err != nil {
 		return usageError("%s: %v", cmd, err)
 	}
-	if *asJSON && cmd != "ask" {
-		return usageError("%s: --json is for ask", cmd)
+	if (*asJSON || *contextJSON != "") && cmd != "ask" {
+		return usageError("%s: --json and --context are for ask", cmd)
+	}
+	var prev answer.Context
+	if *contextJSON != "" {
+		if err := json.Unmarshal([]byte(*contextJSON), &prev); err != nil {
+			return usageError("ask: --context is not the JSON of an answer's \"context\": %v", err)
+		}
 	}
 	if (cmd == "digest" || cmd == "themes") && len(pos) > 0 {
 		return usageError("%s takes no arguments but flags: %q", cmd, pos)
@@ -173,7 +183,7 @@ func run(ctx context.Context, args []string, s Streams) error {
 		return askLines(ctx, e, *asJSON, s, style)
 	}
 	q := strings.Join(pos, " ")
-	r, err := e.Ask(ctx, q)
+	r, err := e.FollowUp(ctx, q, prev) // a question of its own without --context
 	if errors.Is(err, answer.ErrEmpty) {
 		return usageError("ask: the question is empty")
 	}
@@ -197,6 +207,7 @@ func askLines(ctx context.Context, e *answer.Engine, asJSON bool, s Streams, sty
 	in := bufio.NewReaderSize(s.In, maxLine)
 	out := bufio.NewWriter(s.Out)
 	defer out.Flush()
+	var prev answer.Context // the last answer's, for a line that follows it up
 	for n := 1; ; n++ {
 		line, tooLong, err := readLine(in)
 		if err == io.EOF {
@@ -214,7 +225,14 @@ func askLines(ctx context.Context, e *answer.Engine, asJSON bool, s Streams, sty
 			}
 			continue
 		}
-		r, err := e.Ask(ctx, line)
+		// "+ and the second one?" follows up the line before.
+		var r answer.Response
+		if followUp, ok := strings.CutPrefix(line, "+"); ok {
+			r, err = e.FollowUp(ctx, followUp, prev)
+		} else {
+			r, err = e.Ask(ctx, line)
+		}
+		prev = r.Context()
 		switch {
 		case errors.Is(err, answer.ErrEmpty) && asJSON:
 			b, _ := answer.ErrorJSON(r.Question, err)

@@ -208,3 +208,26 @@ func TestCutQuestionSaysSo(t *testing.T) {
 		t.Errorf("JSON without cut: %s", stdout)
 	}
 }
+
+// TestFollowUpsOnTheCommandLine: with --context, and as "+" lines.
+func TestFollowUpsOnTheCommandLine(t *testing.T) {
+	code, stdout, stderr := runMain(t, "", "ask", "--json", "Who moderated the first panel?")
+	if code != exitOK {
+		t.Fatal(stderr)
+	}
+	var first struct{ Context json.RawMessage }
+	if err := json.Unmarshal([]byte(stdout), &first); err != nil || len(first.Context) == 0 {
+		t.Fatalf("no context in %s (%v)", stdout, err)
+	}
+	code, stdout, stderr = runMain(t, "", "ask", "--context", string(first.Context), "and the second one?")
+	if code != exitOK || !strings.Contains(stdout, "Michelle Leighton") || !strings.Contains(stdout, "Taken as") {
+		t.Errorf("exit %d: %s %s", code, stdout, stderr)
+	}
+	_, stdout, _ = runMain(t, "Who moderated the first panel?\n+ and the second one?\n+ what about panel 3?\n", "ask", "-")
+	if !strings.Contains(stdout, "Michelle Leighton") || !strings.Contains(stdout, "Colin Rajah") {
+		t.Errorf("follow-up lines:\n%s", stdout)
+	}
+	if code, _, stderr := runMain(t, "", "ask", "--context", "{not json", "and?"); code != exitUsage {
+		t.Errorf("a bad --context: exit %d %s", code, stderr)
+	}
+}

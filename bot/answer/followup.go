@@ -1,0 +1,223 @@
+package answer
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"hearingbot/content"
+)
+
+// Context is what an earlier answer in a conversation tells the next
+// question: what was asked, what it was about, and what was shown. It is a
+// plain value, so that it can travel with the answer (Slack message
+// metadata, a command line's --context) and any replica can read it back.
+type Context struct {
+	Question string   `json:"question"`
+	Segments []string `json:"segments,omitempty"` // segment ids
+	People   []string `json:"people,omitempty"`   // person ids
+	Shown    []int    `json:"shown,omitempty"`    // indexes of the sentences quoted
+}
+
+// Context is what the response tells a follow-up: the people and segments
+// the question named, or else those the answer is about (the people of its
+// cards, the speakers and segment of a single excerpt).
+func (r Response) Context() Context {
+	c := Context{Question: r.Question}
+	if r.Resolved != "" {
+		c.Question = r.Resolved
+	}
+	people, segments := r.people, r.segments
+	for _, card := range r.People {
+		if !slices.Contains(people, card.Person) {
+			people = append(people, card.Person)
+		}
+	}
+	if len(people) == 0 && len(segments) == 0 && len(r.Excerpts) > 0 {
+		segments = []*content.Segment{r.Excerpts[0].Segment}
+		if len(r.Excerpts) == 1 && len(r.Excerpts[0].Speakers) == 1 {
+			people = r.Excerpts[0].Speakers
+		}
+	}
+	for _, p := range people {
+		c.People = append(c.People, p.ID)
+	}
+	for _, s := range segments {
+		c.Segments = append(c.Segments, s.ID)
+	}
+	for _, x := range append(append(slices.Clone(r.Excerpts), r.Rest...), r.Related...) {
+		for _, s := range x.Sentences {
+			if !slices.Contains(c.Shown, s.Index) {
+				c.Shown = append(c.Shown, s.Index)
+			}
+		}
+	}
+	return c
+}
+
+// FollowUp answers a question asked after another, reading what depends on
+// it from prev: pronouns ("what else did she say?"), ordinals and ellipsis
+// ("and the second one?", "what about panel 3?", "and on returns?"), "what
+// else". A question that stands on its own is answered as it is, and so is
+// any question when prev is empty (the context was lost): never wrongly.
+func (e *Engine) FollowUp(ctx context.Context, question string, prev Context) (Response, error) {
+	if prev.Question == "" {
+		return e.Ask(ctx, question)
+	}
+	words := possessive(fold(Normalize(question)))
+	resolved, more := e.resolve(words, prev)
+	if resolved == "" {
+		return e.Ask(ctx, question)
+	}
+	r, err := e.Ask(ctx, resolved)
+	r.Question, r.Resolved = Normalize(question), r.Question
+	if err != nil || !more {
+		return r, err
+	}
+	// "What else?": what was not shown yet.
+	fresh := func(x Excerpt) bool {
+		return !slices.ContainsFunc(x.Sentences, func(s *content.Sentence) bool { return slices.Contains(prev.Shown, s.Index) })
+	}
+	all := append(slices.Clone(r.Excerpts), r.Rest...)
+	all = slices.DeleteFunc(all, func(x Excerpt) bool { return !fresh(x) })
+	r.Excerpts, r.Rest, r.People = all[:min(len(all), MaxExcerpts)], all[min(len(all), MaxExcerpts):], nil
+	r.More = len(r.Rest)
+	if len(r.Excerpts) == 0 {
+		r.Related, r.NothingMore = nil, true
+	}
+	return r, nil
+}
+
+// resolve rewrites a follow-up as the question it stands for, given prev;
+// "" when it stands on its own. more is true for "what else".
+func (e *Engine) resolve(words []string, prev Context) (resolved string, more bool) {
+	people := e.peopleOf(prev)
+	segments := e.segmentsOf(prev)
+	named, _ := e.mentions(words)
+	segs, _ := e.segments(words)
+	prevWords := possessive(fold(prev.Question))
+
+	switch {
+	case isElse(words):
+		switch {
+		case len(people) > 0:
+			return "What did " + nameList(people) + " say?", true
+		case len(segments) > 0:
+			return "What happened in " + segmentRef(segments[0]) + "?", true
+		}
+		return prev.Question, true
+	case len(named) == 0 && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) }) && len(people) > 0:
+		// "what else did she say about detention?", "what was his role?"
+		out := make([]string, len(words))
+		for i, w := range words {
+			out[i] = w
+			if slices.Contains(pronounsFor, w) {
+				out[i] = nameList(people)
+			}
+		}
+		_, more := elsewhere(words)
+		return strings.Join(out, " "), more
+	}
+	rest, ok := ellipsis(words)
+	if !ok {
+		return "", false
+	}
+	// "and the second one?": the second of what the last question named.
+	for i, w := range rest {
+		if ordinals[w] > 0 && (i+1 == len(rest) || rest[i+1] == "one") && len(segments) > 0 && segments[0].Kind == "panel" {
+			rest = append(append(slices.Clone(rest[:i+1]), "panel"), rest[min(i+2, len(rest)):]...)
+			segs, _ = e.segments(rest)
+			break
+		}
+	}
+	switch {
+	case len(segs) > 0 && len(segments) > 0: // another segment, the same question
+		_, frame := e.segments(prevWords)
+		return strings.Join(append(frame, rest...), " "), false
+	case len(named) > 0 && len(people) > 0: // another person, the same question
+		_, frame := e.mentions(prevWords)
+		return strings.Join(append(frame, rest...), " "), false
+	case len(segs) > 0 || len(named) > 0:
+		return "", false
+	case len(people) > 0: // another topic, the same people: "and on returns?"
+		return "What did " + nameList(people) + " say about " + strings.Join(rest, " ") + "?", false
+	case len(segments) > 0:
+		return "What was said about " + strings.Join(rest, " ") + " in " + segmentRef(segments[0]) + "?", false
+	}
+	return "", false
+}
+
+// pronounsFor stand for the people the last answer was about.
+var pronounsFor = []string{"he", "she", "him", "her", "his", "hers", "they", "them", "their"}
+
+// ellipsis returns what a follow-up adds after "and", "what about", "how
+// about" ("and the second one?" adds "the second one"), and whether it is
+// one: a few words, no question of their own.
+func ellipsis(words []string) ([]string, bool) {
+	for _, lead := range [][]string{{"and", "what", "about"}, {"and", "how", "about"}, {"what", "about"}, {"how", "about"}, {"what", "of"}, {"and", "for"}, {"and", "on"}, {"and", "in"}, {"and"}} {
+		if hasPrefix(words, lead) {
+			rest := words[len(lead):]
+			return rest, len(rest) > 0 && len(rest) <= 5 && !slices.ContainsFunc(rest, func(w string) bool {
+				return slices.Contains([]string{"what", "who", "which", "how", "why", "when", "where", "did", "does"}, w)
+			})
+		}
+	}
+	return nil, false
+}
+
+// isElse reports whether the words ask for more of the same: "what else?",
+// "anything else", "more".
+func isElse(words []string) bool {
+	if len(words) == 1 && (words[0] == "more" || words[0] == "else") {
+		return true
+	}
+	if len(words) > 4 {
+		return false
+	}
+	_, ok := elsewhere(words)
+	return ok && !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) })
+}
+
+// elsewhere reports whether the words hold "else" or "more": what else.
+func elsewhere(words []string) (int, bool) {
+	i := slices.IndexFunc(words, func(w string) bool { return w == "else" || w == "more" })
+	return i, i >= 0
+}
+
+func (e *Engine) peopleOf(c Context) []*content.Person {
+	var out []*content.Person
+	for _, id := range c.People {
+		if p := e.h.Person(id); p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (e *Engine) segmentsOf(c Context) []*content.Segment {
+	var out []*content.Segment
+	for _, id := range c.Segments {
+		if s := e.h.Segment(id); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// nameList joins people's names: "Jürg Lauber and Juan José Gómez Camacho".
+func nameList(people []*content.Person) string {
+	var n []string
+	for _, p := range people {
+		n = append(n, p.Name)
+	}
+	return strings.Join(n, " and ")
+}
+
+// segmentRef names a segment so that a question finds it again.
+func segmentRef(s *content.Segment) string {
+	if s.Kind == "panel" && s.Number > 0 {
+		return "panel " + strconv.Itoa(s.Number)
+	}
+	return s.Title
+}
