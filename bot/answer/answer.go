@@ -81,6 +81,9 @@ type Response struct {
 	Cut bool
 	// NothingMore, for "what else?", says everything was shown already.
 	NothingMore bool
+	// NeedsContext says a follow-up came without the answer it follows
+	// ("and the second one?"): it is not guessed at.
+	NeedsContext bool
 	// Resolved, for a follow-up, is the question it was taken as ("who
 	// moderated the second panel" for "and the second one?"), or "".
 	Resolved string
@@ -99,6 +102,8 @@ func (r Response) Hedge() string {
 	switch {
 	case r.NothingMore:
 		return "That is all the summary says on it."
+	case r.NeedsContext:
+		return "That seems to follow an earlier question I cannot see any more: ask it in full, for example “Who moderated the second panel?”"
 	case r.Figure && r.Missing[0] == "when":
 		return "The summary gives no date for that."
 	case r.Figure && r.Missing[0] == "where":

@@ -62,10 +62,14 @@ func (r Response) Context() Context {
 // else". A question that stands on its own is answered as it is, and so is
 // any question when prev is empty (the context was lost): never wrongly.
 func (e *Engine) FollowUp(ctx context.Context, question string, prev Context) (Response, error) {
+	words := possessive(fold(Normalize(question)))
 	if prev.Question == "" {
+		if dependent(words) {
+			// "and the second one?" with nothing before it: no guess.
+			return Response{Question: Normalize(question), NeedsContext: true, Examples: e.Examples()}, nil
+		}
 		return e.Ask(ctx, question)
 	}
-	words := possessive(fold(Normalize(question)))
 	resolved, more := e.resolve(words, prev)
 	if resolved == "" {
 		return e.Ask(ctx, question)
@@ -146,6 +150,18 @@ func (e *Engine) resolve(words []string, prev Context) (resolved string, more bo
 		return "What was said about " + strings.Join(rest, " ") + " in " + segmentRef(segments[0]) + "?", false
 	}
 	return "", false
+}
+
+// dependent reports whether a question cannot stand on its own: "what
+// else?", "and the second one?", "what did she say?".
+func dependent(words []string) bool {
+	if isElse(words) {
+		return true
+	}
+	if rest, ok := ellipsis(words); ok && slices.ContainsFunc(rest, func(w string) bool { return w == "one" || w == "ones" }) {
+		return true
+	}
+	return slices.ContainsFunc(words, func(w string) bool { return slices.Contains([]string{"he", "she", "him", "her", "his", "hers"}, w) })
 }
 
 // pronounsFor stand for the people the last answer was about.

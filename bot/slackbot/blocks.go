@@ -335,6 +335,9 @@ func byCitation(xs []answer.Excerpt) []answer.Excerpt {
 // what the summary lacks.
 func answerBlocks(r answer.Response) message {
 	m := answerBody(r)
+	if r.Resolved != "" {
+		m.Blocks = append(m.Blocks, contextLine("Taken as “"+escape(r.Resolved)+"”"))
+	}
 	if r.Cut {
 		m.Blocks = append(m.Blocks, contextLine(fmt.Sprintf("Only the first %d characters of the question were read.", answer.MaxQuestion)))
 	}

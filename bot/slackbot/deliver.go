@@ -78,6 +78,9 @@ func (b *Bot) send(ctx context.Context, r request, p post) error {
 		return redacted(slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, b.cfg.HTTPClient, w))
 	}
 	opts := []slack.MsgOption{slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionText(m.Text, false)}
+	if p.metadata != nil {
+		opts = append(opts, slack.MsgOptionMetadata(*p.metadata))
+	}
 	if r.threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(r.threadTS))
 	}

@@ -192,6 +192,9 @@ func (h *harness) posts(n int) []slackfake.Post {
 		h.t.Fatalf("sentinel: %v", err)
 	}
 	if len(all) != n+1 || all[n].Channel != "DSENTINEL" {
+		for _, p := range all {
+			h.t.Logf("post %s %s thread %q: %.120s", p.Method, p.Channel, p.ThreadTS, p.Text)
+		}
 		h.t.Fatalf("want exactly %d posts before the sentinel's answer, got %d", n, len(all)-1)
 	}
 	return all[:n]
@@ -249,6 +252,33 @@ func TestMentionsAndDMs(t *testing.T) {
 				if string(p.Blocks) != blocksJSON(t, m) || p.Text != m.Text {
 					t.Errorf("reply %d to %q: blocks differ from the rendered answer:\n%s", i, want.question, p.Blocks)
 				}
+			}
+		})
+	}
+}
+
+// TestFollowUpsInAThread: a question in the thread of the bot's answer is
+// answered there without a mention, read with that answer's context; a
+// thread the bot has no part in, and a "thanks", get nothing.
+func TestFollowUpsInAThread(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "200.1", "", "<@UBOT> Who moderated the first panel?"))
+			waitUntil(t, func() bool { return len(h.fake.Posts()) == 1 }) // the answer the follow-up reads
+			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "200.2", "200.1", "and the second one?"))
+			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U2", "300.2", "300.1", "and the second one?")) // not the bot's thread
+			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "200.3", "200.1", "thanks!"))
+			got := h.posts(2)
+			if got[1].ThreadTS != "200.1" || !strings.Contains(string(got[1].Blocks), "Michelle Leighton") {
+				t.Errorf("the follow-up: thread %q, %s", got[1].ThreadTS, got[1].Blocks)
+			}
+			var meta struct {
+				EventType    string         `json:"event_type"`
+				EventPayload map[string]any `json:"event_payload"`
+			}
+			if err := json.Unmarshal(got[1].Metadata, &meta); err != nil || meta.EventType != AnswerEventType {
+				t.Errorf("the answer carries no context: %s (%v)", got[1].Metadata, err)
 			}
 		})
 	}

@@ -2,9 +2,14 @@ package slackbot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/slack-go/slack"
 
 	"hearingbot/bot/answer"
 )
@@ -14,18 +19,18 @@ import (
 type post struct {
 	message
 	viaResponseURL bool
-	inChannel      bool // response_url: visible to everyone, not only the user
-	replace        bool // response_url: replaces the message with the button
-	deleteOriginal bool // response_url: deletes the message with the button
-	abstained      bool // the answer says the summary does not cover the question
+	inChannel      bool                 // response_url: visible to everyone, not only the user
+	replace        bool                 // response_url: replaces the message with the button
+	deleteOriginal bool                 // response_url: deletes the message with the button
+	abstained      bool                 // the answer says the summary does not cover the question
+	metadata       *slack.SlackMetadata // chat.postMessage: for a follow-up to read back
 }
 
 // reply works out what to send for a request.
 func (b *Bot) reply(ctx context.Context, r request) ([]post, error) {
 	switch r.kind {
-	case kindMention, kindDM:
-		m, err := b.answer(ctx, r.text)
-		return []post{{message: m, abstained: m.abstained}}, err
+	case kindMention, kindDM, kindThread:
+		return b.converse(ctx, r)
 	case kindCommand:
 		m, share, err := b.command(ctx, r.text, time.Now())
 		command := strings.Join(strings.Fields(answer.Normalize(r.text)), " ")
@@ -52,6 +57,119 @@ func (b *Bot) answer(ctx context.Context, question string) (message, error) {
 	}
 	return answerBlocks(r), nil
 }
+
+// converse answers a mention or a message in a conversation: a follow-up
+// reads what it leaves out from the bot's last answer there (its metadata,
+// read back from Slack, so any replica can answer and a restart loses
+// nothing). A thread the bot has no part in, a "thanks", get nothing.
+func (b *Bot) converse(ctx context.Context, r request) ([]post, error) {
+	if r.kind != kindMention && acknowledgement(r.text) {
+		return nil, nil
+	}
+	prev, ours, err := b.lastAnswer(ctx, r)
+	if err != nil {
+		b.log.Warn().Err(err).Str("id", r.id).Msg("conversation: context not read; answered as a new question")
+	}
+	if r.kind == kindThread && !ours {
+		return nil, nil // not the bot's thread
+	}
+	start := time.Now()
+	res, err := b.engine.FollowUp(ctx, r.text, prev)
+	if err == nil {
+		b.cfg.Metrics.Answer(time.Since(start), res.Abstained())
+	}
+	if errors.Is(err, answer.ErrEmpty) {
+		return []post{{message: helpMessage("Ask me a question about the hearing, for example “Who moderated the first panel?”")}}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := answerBlocks(res)
+	c := res.Context()
+	return []post{{message: m, abstained: m.abstained, metadata: &slack.SlackMetadata{EventType: AnswerEventType, EventPayload: map[string]any{
+		"question": c.Question, "segments": c.Segments, "people": c.People, "shown": c.Shown}}}}, nil
+}
+
+// AnswerEventType marks the bot's answers (Slack message metadata), with
+// what a follow-up needs: the question, its segments and people, the
+// sentences shown.
+const AnswerEventType = "hearingbot_answer"
+
+// lastAnswer reads the context of the bot's latest answer in the
+// conversation: in the thread, or, for a DM outside threads, in the DM's
+// last hour. ours reports whether the bot has answered there at all.
+func (b *Bot) lastAnswer(ctx context.Context, r request) (prev answer.Context, ours bool, err error) {
+	var msgs []slack.Message
+	switch {
+	case r.inThread:
+		get := func(ctx context.Context) (err error) {
+			msgs, _, _, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: r.channel, Timestamp: r.threadTS, IncludeAllMetadata: true, Limit: 200})
+			return err
+		}
+		err = retry(ctx, get, b.failed(r.id))
+	case r.kind == kindDM:
+		get := func(ctx context.Context) error {
+			res, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: r.channel, Limit: 20,
+				IncludeAllMetadata: true, Oldest: strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)})
+			if err == nil {
+				msgs = res.Messages
+			}
+			return err
+		}
+		err = retry(ctx, get, b.failed(r.id))
+	default:
+		return answer.Context{}, false, nil // a mention that starts a thread
+	}
+	if err != nil {
+		var notFound slack.SlackErrorResponse
+		if errors.As(err, &notFound) && notFound.Err == "thread_not_found" {
+			return answer.Context{}, false, nil
+		}
+		return answer.Context{}, false, err
+	}
+	var latest *slack.Message
+	for i := range msgs {
+		m := &msgs[i]
+		if m.BotID != b.self.botID && m.User != b.self.userID {
+			continue
+		}
+		ours = true
+		if m.Metadata.EventType == AnswerEventType && (latest == nil || tsAfter(m.Timestamp, latest.Timestamp)) {
+			latest = m
+		}
+	}
+	if latest != nil {
+		raw, _ := json.Marshal(latest.Metadata.EventPayload)
+		_ = json.Unmarshal(raw, &prev) // a payload it cannot read is no context
+	}
+	return prev, ours, nil
+}
+
+// tsAfter reports whether Slack timestamp a is later than b.
+func tsAfter(a, b string) bool {
+	fa, _ := strconv.ParseFloat(a, 64)
+	fb, _ := strconv.ParseFloat(b, 64)
+	return fa > fb
+}
+
+// acknowledgement reports whether a message only thanks or agrees: "thanks",
+// "ok", "great 👍". It gets no reply.
+func acknowledgement(text string) bool {
+	words := strings.Fields(strings.ToLower(answer.Normalize(text)))
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		if !slices.Contains(thanksWords, strings.Trim(w, ".!,")) {
+			return false
+		}
+	}
+	return true
+}
+
+var thanksWords = []string{"thanks", "thank", "you", "thx", "ty", "ok", "okay", "k", "great", "cool", "nice", "perfect",
+	"got", "it", "cheers", "merci", "good", "awesome", "👍", "🙏", "much", "a", "lot", "so"}
 
 // commands are /hearing's subcommands; anything else is a question.
 var commands = []string{"help", "ask", "who", "panels", "panel", "themes", "digest"}

@@ -17,6 +17,7 @@ const (
 	kindDM                      // a direct message to the bot
 	kindCommand                 // /hearing ...
 	kindAction                  // a click on one of the bot's buttons
+	kindThread                  // a message in a channel thread, without a mention: maybe a follow-up
 )
 
 func (k kind) String() string {
@@ -29,6 +30,8 @@ func (k kind) String() string {
 		return "command"
 	case kindAction:
 		return "action"
+	case kindThread:
+		return "thread"
 	}
 	return "unknown"
 }
@@ -44,6 +47,7 @@ type request struct {
 	user     string
 	channel  string
 	threadTS string // the thread to answer in (mentions and DMs)
+	inThread bool   // the message is a reply in a thread, which may hold the bot's answers
 	text     string // the question or the command's text
 	// responseURL answers commands and clicks, privately or in the channel.
 	responseURL string
@@ -66,13 +70,23 @@ func (b *Bot) fromEvent(e slackevents.EventsAPIEvent) (request, bool) {
 			return request{}, false
 		}
 		return request{kind: kindMention, id: cb.EventID, user: ev.User, channel: ev.Channel,
-			threadTS: firstOf(ev.ThreadTimeStamp, ev.TimeStamp), text: ev.Text}, true
+			threadTS: firstOf(ev.ThreadTimeStamp, ev.TimeStamp), inThread: ev.ThreadTimeStamp != "" && ev.ThreadTimeStamp != ev.TimeStamp,
+			text: ev.Text}, true
 	case *slackevents.MessageEvent:
-		if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == b.self.userID || ev.Channel == "" {
+		if ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == b.self.userID || ev.Channel == "" {
 			return request{}, false
 		}
-		return request{kind: kindDM, id: cb.EventID, user: ev.User, channel: ev.Channel,
-			threadTS: ev.ThreadTimeStamp, text: ev.Text}, true
+		switch {
+		case ev.ChannelType == "im":
+			return request{kind: kindDM, id: cb.EventID, user: ev.User, channel: ev.Channel,
+				threadTS: ev.ThreadTimeStamp, inThread: ev.ThreadTimeStamp != "", text: ev.Text}, true
+		case (ev.ChannelType == "channel" || ev.ChannelType == "group") && ev.ThreadTimeStamp != "" && ev.ThreadTimeStamp != ev.TimeStamp &&
+			!strings.Contains(ev.Text, "<@"+b.self.userID):
+			// A reply in a thread, not a mention (app_mention answers those):
+			// a follow-up if the bot answered in that thread.
+			return request{kind: kindThread, id: cb.EventID, user: ev.User, channel: ev.Channel,
+				threadTS: ev.ThreadTimeStamp, inThread: true, text: ev.Text}, true
+		}
 	}
 	return request{}, false
 }

@@ -22,6 +22,7 @@ var apiMethods = map[string]apiMethod{
 	"chat.postEphemeral":    {"xoxb-", (*Server).postEphemeral},
 	"chat.update":           {"xoxb-", (*Server).update},
 	"conversations.history": {"xoxb-", (*Server).conversationsHistory},
+	"conversations.replies": {"xoxb-", (*Server).conversationsReplies},
 }
 
 // apiError is Slack's error body; details go where Slack puts them.
@@ -237,6 +238,36 @@ func (s *Server) conversationsHistory(r *http.Request) any {
 		msgs = append(msgs, m)
 	}
 	return map[string]any{"ok": true, "messages": msgs, "has_more": false, "pin_count": 0}
+}
+
+// conversationsReplies serves conversations.replies: the thread of ts in the
+// channel, its parent first (when the fake has it), oldest first, with
+// metadata when include_all_metadata is set. A ts with no message and no
+// replies is thread_not_found, as Slack says.
+func (s *Server) conversationsReplies(r *http.Request) any {
+	f := r.Form
+	channel, ts := f.Get("channel"), f.Get("ts")
+	if channel == "" {
+		return apiError("channel_not_found")
+	}
+	withMetadata := isTrue(f.Get("include_all_metadata"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msgs := []message{}
+	for _, m := range s.history[channel] {
+		if m.TS != ts && m.ThreadTS != ts {
+			continue
+		}
+		c := *m
+		if !withMetadata {
+			c.Metadata = nil
+		}
+		msgs = append(msgs, c)
+	}
+	if len(msgs) == 0 {
+		return apiError("thread_not_found")
+	}
+	return map[string]any{"ok": true, "messages": msgs, "has_more": false}
 }
 
 func isTrue(v string) bool { return v == "1" || v == "true" }

@@ -69,6 +69,15 @@ func DirectMessage(channel, user, ts, text string) map[string]any {
 	}
 }
 
+// ThreadMessage is a message event in a channel's thread (channel_type
+// "channel"), as Slack sends with message.channels.
+func ThreadMessage(channel, user, ts, threadTS, text string) map[string]any {
+	return map[string]any{
+		"type": "message", "channel_type": "channel", "user": user, "text": text, "ts": ts,
+		"thread_ts": threadTS, "channel": channel, "event_ts": ts, "team": TeamID,
+	}
+}
+
 // triggerSeq makes trigger ids unique within the process.
 var triggerSeq atomic.Int64
 
