@@ -1,16 +1,19 @@
 package slackbot
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
 	"hearingbot/content"
 	"hearingbot/index"
 )
@@ -28,13 +31,15 @@ const (
 
 // Action ids of the buttons the bot renders.
 const (
-	actionShare = "share"
-	actionWho   = "who_"   // + person id: their card
-	actionSaid  = "said_"  // + person id: what the summary reports they said
-	actionAsk   = "ask"    // the value is a question
-	actionPanel = "panel_" // + segment id: its people
-	actionRun   = "run"    // the value is a /hearing command
-	actionMore  = "more"   // the value is a question: the rest of its recap
+	actionShare      = "share"
+	actionWho        = "who_"                 // + person id: their card
+	actionSaid       = "said_"                // + person id: what the summary reports they said
+	actionAsk        = "ask"                  // the value is a question
+	actionPanel      = "panel_"               // + segment id: its people
+	actionRun        = "run"                  // the value is a /hearing command
+	actionMore       = "more"                 // the value is a question: the rest of its recap
+	actionHelpful    = "feedback_helpful"     // the value is a feedback: see feedback
+	actionNotHelpful = "feedback_not_helpful" // likewise
 )
 
 // slackID matches Slack's user, channel and team ids.
@@ -334,6 +339,16 @@ func byCitation(xs []answer.Excerpt) []answer.Excerpt {
 // passages that say so; otherwise the excerpts, each with its citation; or
 // what the summary lacks.
 func answerBlocks(r answer.Response) message {
+	m := answered(r)
+	if fb := feedbackBlock(r); fb != nil {
+		m.Blocks = append(m.Blocks, fb)
+	}
+	return m
+}
+
+// answered is an answer without its feedback buttons: what a click on one
+// leaves, with a thank-you.
+func answered(r answer.Response) message {
 	m := answerBody(r)
 	if r.Resolved != "" {
 		m.Blocks = append(m.Blocks, contextLine("Taken as “"+escape(r.Resolved)+"”"))
@@ -342,6 +357,35 @@ func answerBlocks(r answer.Response) message {
 		m.Blocks = append(m.Blocks, contextLine(fmt.Sprintf("Only the first %d characters of the question were read.", answer.MaxQuestion)))
 	}
 	return m
+}
+
+// feedback is what a feedback button carries: the question, as answered,
+// and the sentences the answer quoted, so that a click can be logged and
+// the answer rebuilt without it.
+type feedback struct {
+	Question  string `json:"q"`
+	Sentences []int  `json:"s,omitempty"`
+}
+
+// feedbackBlock offers "Helpful" and "Not helpful" under an answer; nil
+// when its value would not fit.
+func feedbackBlock(r answer.Response) slack.Block {
+	fb := feedback{Question: r.Question}
+	if r.Resolved != "" {
+		fb.Question = r.Resolved
+	}
+	for _, x := range r.Excerpts {
+		for _, s := range x.Sentences {
+			fb.Sentences = append(fb.Sentences, s.Index)
+		}
+	}
+	value, err := json.Marshal(fb)
+	if err != nil || len(value) > maxValue {
+		return nil
+	}
+	return slack.NewActionBlock("feedback",
+		slack.NewButtonBlockElement(actionHelpful, string(value), plain("Helpful")),
+		slack.NewButtonBlockElement(actionNotHelpful, string(value), plain("Not helpful")))
 }
 
 func answerBody(r answer.Response) message {
@@ -606,6 +650,42 @@ func panelsMessage(h *content.Hearing) message {
 		m.Blocks = append(m.Blocks, slack.NewSectionBlock(mrkdwn(line), nil, slack.NewAccessory(button)))
 	}
 	m.Text = truncate(escape(fmt.Sprintf("The programme of the %s", h.Title)), maxFallback)
+	return m
+}
+
+// homeView is the app's Home tab: the hearing at a glance, one line for
+// each segment with its moderator, today's digest theme, questions to try
+// (answered in the user's DM with the bot) and how to ask.
+func homeView(e *answer.Engine, d *digest.Digester, today time.Time) message {
+	h := e.Hearing()
+	m := message{Text: h.Title, Blocks: []slack.Block{
+		slack.NewHeaderBlock(plain(truncate(h.Title, maxHeader))),
+		contextLine(escape(fmt.Sprintf("%s · %s · from the hearing's official summary, quoted word for word", h.Place, h.Date.Format("2 January 2006")))),
+	}}
+	var lines []string
+	for _, s := range h.Segments {
+		if s.Parent != nil || s.Kind == "overview" {
+			continue
+		}
+		line := "*" + escape(label(s)) + "*"
+		if _, topic, ok := strings.Cut(s.Title, ": "); ok && s.Kind == "panel" {
+			line += " · " + escape(topic)
+		}
+		if s.Moderator != nil {
+			line += " · moderated by " + escape(speaker(s.Moderator))
+		}
+		lines = append(lines, line)
+	}
+	m.Blocks = append(m.Blocks, section(strings.Join(lines, "\n")))
+	if d != nil {
+		t := d.ThemeOf(today)
+		m.Blocks = append(m.Blocks, section("*Today's digest:* "+escape(t.Title)+"\n"+escape(t.Description)))
+	}
+	m.Blocks = append(m.Blocks, slack.NewDividerBlock(), section("*Try a question* (the answer comes in your messages with me):"),
+		askButtons(e.Examples()), slack.NewDividerBlock(),
+		section("*How to ask:* mention me in a channel (`@hearingbot who moderated the first panel?`) and I answer in the thread, "+
+			"where you can go on without mentioning me (“and the second one?”); write to me in *Messages*; or use `/hearing`: "+
+			"`/hearing panels`, `/hearing who Claire Falconer`, `/hearing help`."))
 	return m
 }
 

@@ -167,6 +167,7 @@ func TestGoldenActions(t *testing.T) {
 		})
 	}
 	golden(t, "error", errorReply(request{kind: kindMention})[0].message)
+	golden(t, "home", homeView(b.engine, b.cfg.Digests, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)))
 	golden(t, "busy", message{Text: refusal(errBusy), Blocks: []slack.Block{section(refusal(errBusy))}})
 }
 

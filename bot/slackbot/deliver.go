@@ -65,14 +65,22 @@ func reason(err error) string {
 
 // send makes one attempt at one post.
 func (b *Bot) send(ctx context.Context, r request, p post) error {
+	if p.home {
+		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: r.user,
+			View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: p.Blocks}}})
+		return err
+	}
 	m := fit(p.message)
 	if p.viaResponseURL {
 		w := &slack.WebhookMessage{Text: m.Text, ReplaceOriginal: p.replace, DeleteOriginal: p.deleteOriginal}
 		if !p.deleteOriginal {
 			w.Blocks = &slack.Blocks{BlockSet: m.Blocks}
-			w.ResponseType = slack.ResponseTypeEphemeral
-			if p.inChannel {
+			switch {
+			case p.keepVisibility: // replacing a message: Slack keeps who sees it
+			case p.inChannel:
 				w.ResponseType = slack.ResponseTypeInChannel
+			default:
+				w.ResponseType = slack.ResponseTypeEphemeral
 			}
 		}
 		return redacted(slack.PostWebhookCustomHTTPContext(ctx, r.responseURL, b.cfg.HTTPClient, w))

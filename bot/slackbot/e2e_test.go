@@ -145,8 +145,12 @@ func (h *harness) command(text, responseID string) {
 }
 
 func (h *harness) click(actionID, value, responseID string) {
+	h.clickAs("U1", actionID, value, responseID)
+}
+
+func (h *harness) clickAs(user, actionID, value, responseID string) {
 	h.t.Helper()
-	payload := slackfake.BlockAction("U1", "C1", actionID, value, h.fake.ResponseURL(responseID))
+	payload := slackfake.BlockAction(user, "C1", actionID, value, h.fake.ResponseURL(responseID))
 	if h.socket {
 		h.fake.SendEnvelope("interactive", payload)
 		return
@@ -282,6 +286,101 @@ func TestFollowUpsInAThread(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFeedbackCountedOncePerPersonAndAnswer: a click is counted, logged
+// with the question and answered by replacing the buttons with thanks; a
+// second click by the same person on the same answer changes nothing.
+func TestFeedbackCountedOncePerPersonAndAnswer(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			counted := &countingFeedback{}
+			h := start(t, mode.socket, 1, func(c *Config) { c.Metrics = counted })
+			value := buttonValueOf(t, h.rendered("What did the panellists say about labour inspection?"), actionHelpful)
+			h.click(actionHelpful, value, "fb1")
+			h.click(actionHelpful, value, "fb1") // again: once
+			h.clickAs("U2", actionNotHelpful, value, "fb1")
+			got := h.posts(2)
+			for _, p := range got {
+				if !p.ReplaceOriginal || !strings.Contains(string(p.Blocks), "Thanks: noted") || strings.Contains(string(p.Blocks), "feedback_") {
+					t.Errorf("want the answer again, thanks instead of buttons: %+v", p)
+				}
+			}
+			if n := counted.get("helpful") + counted.get("not_helpful"); n != 2 {
+				t.Errorf("%d verdicts counted, want 2", n)
+			}
+			if !strings.Contains(h.logs.String(), `"message":"feedback"`) || !strings.Contains(h.logs.String(), "labour inspection") {
+				t.Errorf("no feedback line with the question:\n%s", h.logs)
+			}
+		})
+	}
+}
+
+// TestHomeTab: opening the Home tab publishes the hearing at a glance; a
+// question tried there is answered in the user's DM.
+func TestHomeTab(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.event(h.id("Ev"), slackfake.HomeOpened("U7"))
+			payload := slackfake.HomeBlockAction("U7", actionAsk+"0", "Who moderated panel 1?")
+			if mode.socket {
+				h.fake.SendEnvelope("interactive", payload)
+			} else {
+				form := url.Values{"payload": {string(payload)}}
+				if res := h.post("application/x-www-form-urlencoded", []byte(form.Encode()), nil); res.StatusCode != http.StatusOK {
+					t.Fatalf("click refused: %s", res.Status)
+				}
+			}
+			got := h.posts(2)
+			home, answer := got[0], got[1]
+			if home.Method != "views.publish" || home.User != "U7" || !strings.Contains(string(home.Blocks), "Panel 3") ||
+				!strings.Contains(string(home.Blocks), "moderated by Ilias Chatzis") {
+				t.Errorf("home: %s %s %s", home.Method, home.User, home.Blocks)
+			}
+			if answer.Method != "chat.postMessage" || answer.Channel != "U7" || !strings.Contains(string(answer.Blocks), "Ilias Chatzis") {
+				t.Errorf("the question from Home: %s in %s: %s", answer.Method, answer.Channel, answer.Blocks)
+			}
+		})
+	}
+}
+
+// buttonValueOf is the value of a message's button with the action id.
+func buttonValueOf(t *testing.T, m message, action string) string {
+	t.Helper()
+	for _, b := range m.Blocks {
+		if a, ok := b.(*slack.ActionBlock); ok {
+			for _, e := range a.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok && btn.ActionID == action {
+					return btn.Value
+				}
+			}
+		}
+	}
+	t.Fatalf("no %s button", action)
+	return ""
+}
+
+// countingFeedback counts verdicts.
+type countingFeedback struct {
+	noMetrics
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (m *countingFeedback) Feedback(verdict string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n == nil {
+		m.n = map[string]int{}
+	}
+	m.n[verdict]++
+}
+
+func (m *countingFeedback) get(verdict string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.n[verdict]
 }
 
 func TestIgnoresBotsEditsAndDeletions(t *testing.T) {

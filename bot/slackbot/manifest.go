@@ -17,7 +17,7 @@ var (
 		"metadata.message:read",
 	}
 	// Events are the bot events the app subscribes to.
-	Events = []string{"app_mention", "message.im",
+	Events = []string{"app_mention", "message.im", "app_home_opened", // the Home tab
 		"message.channels", "message.groups", // follow-ups in a thread the bot answered in, without a mention
 	}
 	// Command is the slash command.

@@ -24,6 +24,8 @@ type post struct {
 	deleteOriginal bool                 // response_url: deletes the message with the button
 	abstained      bool                 // the answer says the summary does not cover the question
 	metadata       *slack.SlackMetadata // chat.postMessage: for a follow-up to read back
+	keepVisibility bool                 // response_url, replacing: leave who sees it as it was
+	home           bool                 // views.publish: the request's user's Home tab
 }
 
 // reply works out what to send for a request.
@@ -38,6 +40,8 @@ func (b *Bot) reply(ctx context.Context, r request) ([]post, error) {
 		return []post{{message: private(m, "/hearing "+command, share), viaResponseURL: true, abstained: abstained}}, err
 	case kindAction:
 		return b.action(ctx, r)
+	case kindHome:
+		return []post{{message: homeView(b.engine, b.cfg.Digests, time.Now().In(b.cfg.Location)), home: true}}, nil
 	}
 	return nil, nil
 }
@@ -308,12 +312,17 @@ func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 			return nil, nil
 		}
 		return privately(panelMessage(b.engine, s), "panel "+strings.TrimPrefix(label(s), "Panel "), false), nil
+	case r.action == actionHelpful || r.action == actionNotHelpful:
+		return b.feedback(ctx, r)
 	case r.action == actionMore:
 		res, err := b.engine.Ask(ctx, r.value)
 		if err != nil && !errors.Is(err, answer.ErrEmpty) {
 			return nil, err
 		}
 		return []post{{message: private(moreBlocks(res), "More from the summary on “"+r.value+"”", ""), viaResponseURL: true}}, nil
+	case strings.HasPrefix(r.action, actionAsk) && r.responseURL == "": // from the Home tab: in the DM
+		m, err := b.answer(ctx, r.value)
+		return []post{{message: m}}, err
 	case strings.HasPrefix(r.action, actionAsk):
 		m, err := b.answer(ctx, r.value)
 		return privately(m, "ask "+r.value, false), err
@@ -338,6 +347,30 @@ func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 		{message: shared(m, r.user, command), viaResponseURL: true, inChannel: true},
 		{viaResponseURL: true, deleteOriginal: true},
 	}, nil
+}
+
+// feedback counts and logs a verdict on an answer, and replaces the
+// answer's buttons with a thank-you. The question is logged because the
+// user acted on it: these lines are what improves the content.
+func (b *Bot) feedback(ctx context.Context, r request) ([]post, error) {
+	var fb feedback
+	if err := json.Unmarshal([]byte(r.value), &fb); err != nil || fb.Question == "" {
+		return nil, nil // not a value we made
+	}
+	verdict := strings.TrimPrefix(r.action, "feedback_")
+	b.cfg.Metrics.Feedback(verdict)
+	b.log.Info().Str("verdict", verdict).Str("question", fb.Question).Ints("sentences", fb.Sentences).Str("user", r.user).Msg("feedback")
+	res, err := b.engine.Ask(ctx, fb.Question)
+	if err != nil && !errors.Is(err, answer.ErrEmpty) {
+		return nil, err
+	}
+	m := answered(res)
+	thanks := "Thanks: noted as helpful."
+	if verdict != "helpful" {
+		thanks = "Thanks: noted as not helpful. It helps improve what the bot understands."
+	}
+	m.Blocks = append(m.Blocks, contextLine(thanks))
+	return []post{{message: m, viaResponseURL: true, replace: true, keepVisibility: true}}, nil
 }
 
 // errorReply is what a user sees when the engine fails: never silence.

@@ -18,6 +18,7 @@ const (
 	kindCommand                 // /hearing ...
 	kindAction                  // a click on one of the bot's buttons
 	kindThread                  // a message in a channel thread, without a mention: maybe a follow-up
+	kindHome                    // a user opened the app's Home tab
 )
 
 func (k kind) String() string {
@@ -32,6 +33,8 @@ func (k kind) String() string {
 		return "action"
 	case kindThread:
 		return "thread"
+	case kindHome:
+		return "home"
 	}
 	return "unknown"
 }
@@ -72,6 +75,11 @@ func (b *Bot) fromEvent(e slackevents.EventsAPIEvent) (request, bool) {
 		return request{kind: kindMention, id: cb.EventID, user: ev.User, channel: ev.Channel,
 			threadTS: firstOf(ev.ThreadTimeStamp, ev.TimeStamp), inThread: ev.ThreadTimeStamp != "" && ev.ThreadTimeStamp != ev.TimeStamp,
 			text: ev.Text}, true
+	case *slackevents.AppHomeOpenedEvent:
+		if ev.Tab != "home" || ev.User == "" {
+			return request{}, false
+		}
+		return request{kind: kindHome, id: cb.EventID, user: ev.User}, true
 	case *slackevents.MessageEvent:
 		if ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == b.self.userID || ev.Channel == "" {
 			return request{}, false
@@ -111,18 +119,30 @@ func fromCommand(c slack.SlashCommand) request {
 // fromAction turns a click on one of the bot's buttons into a request. It
 // reports false for anything else (other interactions, unknown actions).
 func fromAction(ic slack.InteractionCallback) (request, bool) {
-	if ic.Type != slack.InteractionTypeBlockActions || len(ic.ActionCallback.BlockActions) != 1 || ic.ResponseURL == "" {
+	if ic.Type != slack.InteractionTypeBlockActions || len(ic.ActionCallback.BlockActions) != 1 {
 		return request{}, false
 	}
 	a := ic.ActionCallback.BlockActions[0]
 	if !ours(a.ActionID) {
 		return request{}, false
 	}
+	if ic.ResponseURL == "" {
+		// The Home tab's buttons have no response_url: a question asked
+		// there is answered in the user's DM with the bot.
+		if ic.View.Type != slack.VTHomeTab || !strings.HasPrefix(a.ActionID, actionAsk) || !slackID.MatchString(ic.User.ID) {
+			return request{}, false
+		}
+		return request{kind: kindAction, id: "action:" + firstOf(ic.TriggerID, a.ActionTs+ic.User.ID), user: ic.User.ID,
+			channel: ic.User.ID, action: a.ActionID, value: a.Value}, true
+	}
 	id := "action:" + firstOf(ic.TriggerID, fingerprint(a.ActionTs+ic.ResponseURL))
-	if a.ActionID == actionShare {
+	switch a.ActionID {
+	case actionShare:
 		// A message is shared once, however often its button is clicked:
 		// its response_url is the message's own.
 		id = "share:" + fingerprint(ic.ResponseURL)
+	case actionHelpful, actionNotHelpful:
+		id = "feedback:" + ic.User.ID + ":" + fingerprint(ic.ResponseURL) // once per person and answer
 	}
 	return request{kind: kindAction, id: id, user: ic.User.ID,
 		channel: ic.Channel.ID, responseURL: ic.ResponseURL, action: a.ActionID, value: a.Value}, true
@@ -131,7 +151,7 @@ func fromAction(ic slack.InteractionCallback) (request, bool) {
 // ours reports whether an action id is one of the bot's buttons.
 func ours(action string) bool {
 	switch action {
-	case actionShare, actionRun, actionMore:
+	case actionShare, actionRun, actionMore, actionHelpful, actionNotHelpful:
 		return true
 	}
 	for _, prefix := range []string{actionWho, actionSaid, actionPanel, actionAsk} {

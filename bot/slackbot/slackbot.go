@@ -53,6 +53,7 @@ type Metrics interface {
 	Answer(took time.Duration, abstained bool) // one per question answered
 	SlackError(reason string, retrying bool)   // one per failed call to Slack
 	Digest(outcome string)                     // posted, skipped or failed, per channel
+	Feedback(verdict string)                   // helpful or not_helpful, once per person and answer
 }
 
 type noMetrics struct{}
@@ -61,6 +62,7 @@ func (noMetrics) Request(string, string)     {}
 func (noMetrics) Answer(time.Duration, bool) {}
 func (noMetrics) SlackError(string, bool)    {}
 func (noMetrics) Digest(string)              {}
+func (noMetrics) Feedback(string)            {}
 
 // Request outcomes, for logs and metrics.
 const (
@@ -104,6 +106,7 @@ type webAPI interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
 	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
 	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
+	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
 }
 
 var _ webAPI = (*slack.Client)(nil)

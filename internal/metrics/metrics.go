@@ -29,6 +29,7 @@ type Metrics struct {
 	retries     *prometheus.CounterVec
 	duplicates  prometheus.Counter
 	digests     *prometheus.CounterVec
+	feedback    *prometheus.CounterVec
 }
 
 // New returns the metrics, with Go runtime and process metrics and
@@ -52,12 +53,14 @@ func New(version string) *Metrics {
 			Help: "Requests Slack delivered again and the bot did not answer twice."}),
 		digests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "digests_total",
 			Help: "Digests by outcome (posted, skipped: already there that day, failed)."}, []string{"outcome"}),
+		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "feedback_total",
+			Help: "Answers people marked helpful or not_helpful, once per person and answer."}, []string{"verdict"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "build_info",
 		Help:        "The build: always 1, labelled with the version.",
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()}})
 	build.Set(1)
-	m.reg.MustRegister(m.requests, m.answer, m.abstentions, m.slackErrors, m.retries, m.duplicates, m.digests, build,
+	m.reg.MustRegister(m.requests, m.answer, m.abstentions, m.slackErrors, m.retries, m.duplicates, m.digests, m.feedback, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -103,5 +106,12 @@ func (m *Metrics) SlackError(reason string, retrying bool) {
 func (m *Metrics) Digest(outcome string) {
 	if m != nil {
 		m.digests.WithLabelValues(outcome).Inc()
+	}
+}
+
+// Feedback counts a verdict on an answer: helpful or not_helpful.
+func (m *Metrics) Feedback(verdict string) {
+	if m != nil {
+		m.feedback.WithLabelValues(verdict).Inc()
 	}
 }

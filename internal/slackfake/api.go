@@ -23,6 +23,7 @@ var apiMethods = map[string]apiMethod{
 	"chat.update":           {"xoxb-", (*Server).update},
 	"conversations.history": {"xoxb-", (*Server).conversationsHistory},
 	"conversations.replies": {"xoxb-", (*Server).conversationsReplies},
+	"views.publish":         {"xoxb-", (*Server).viewsPublish},
 }
 
 // apiError is Slack's error body; details go where Slack puts them.
@@ -268,6 +269,38 @@ func (s *Server) conversationsReplies(r *http.Request) any {
 		return apiError("thread_not_found")
 	}
 	return map[string]any{"ok": true, "messages": msgs, "has_more": false}
+}
+
+// viewsPublish serves views.publish: a Home tab view for a user, its blocks
+// checked like a message's, recorded as a Post with Method views.publish and
+// User the user.
+func (s *Server) viewsPublish(r *http.Request) any {
+	var req struct {
+		UserID string `json:"user_id"`
+		View   struct {
+			Type   string          `json:"type"`
+			Blocks json.RawMessage `json:"blocks"`
+		} `json:"view"`
+	}
+	body := []byte(r.Form.Get("view"))
+	if len(body) > 0 { // form-encoded: user_id and view
+		req.UserID = r.Form.Get("user_id")
+		if err := json.Unmarshal(body, &req.View); err != nil {
+			return apiError("invalid_arguments")
+		}
+	} else if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		return apiError("invalid_arguments")
+	}
+	if req.UserID == "" || req.View.Type != "home" {
+		return apiError("invalid_arguments")
+	}
+	if _, err := validateBlocks(req.View.Blocks); err != nil {
+		return apiError(err.code, err.detail)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.recordLocked(Post{Method: "views.publish", User: req.UserID, Blocks: req.View.Blocks})
+	return map[string]any{"ok": true, "view": map[string]any{"id": "V1", "type": "home"}}
 }
 
 func isTrue(v string) bool { return v == "1" || v == "true" }

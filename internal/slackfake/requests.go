@@ -78,6 +78,13 @@ func ThreadMessage(channel, user, ts, threadTS, text string) map[string]any {
 	}
 }
 
+// HomeOpened is the app_home_opened event of a user opening the app's Home
+// tab.
+func HomeOpened(user string) map[string]any {
+	return map[string]any{"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home",
+		"event_ts": fmt.Sprint(time.Now().Unix())}
+}
+
 // triggerSeq makes trigger ids unique within the process.
 var triggerSeq atomic.Int64
 
@@ -131,6 +138,26 @@ func BlockAction(user, channel, actionID, value, responseURL string) []byte {
 		},
 		"response_url": responseURL,
 		"trigger_id":   newTriggerID(),
+		"actions": []map[string]any{{
+			"type": "button", "action_id": actionID, "block_id": "fake_block", "value": value,
+			"action_ts": fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000),
+		}},
+	})
+}
+
+// HomeBlockAction is the JSON of a click on a button of the app's Home tab:
+// like BlockAction, but from a view, with no channel and no response_url.
+func HomeBlockAction(user, actionID, value string) []byte {
+	now := time.Now()
+	return mustJSON(map[string]any{
+		"type":       "block_actions",
+		"token":      "fake",
+		"api_app_id": AppID,
+		"user":       map[string]any{"id": user, "username": fakeName(user), "name": fakeName(user), "team_id": TeamID},
+		"team":       map[string]any{"id": TeamID, "domain": "fake"},
+		"container":  map[string]any{"type": "view", "view_id": "V1"},
+		"view":       map[string]any{"id": "V1", "type": "home"},
+		"trigger_id": newTriggerID(),
 		"actions": []map[string]any{{
 			"type": "button", "action_id": actionID, "block_id": "fake_block", "value": value,
 			"action_ts": fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000),
