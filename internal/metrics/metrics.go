@@ -38,7 +38,7 @@ func New(version string) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "requests_total",
-			Help: "Slack requests by kind (mention, dm, command, action, event, invalid) and outcome (answered, abstained, undelivered, busy, duplicate, ignored, refused, failed)."},
+			Help: "Slack requests by kind (mention, dm, thread, command, action, home, event, invalid) and outcome (answered, abstained, undelivered, busy, duplicate, ignored, refused, failed)."},
 			[]string{"kind", "outcome"}),
 		answer: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: namespace, Name: "answer_duration_seconds",
 			Help:    "Time the answer engine takes for one question.",
