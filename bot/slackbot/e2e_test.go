@@ -383,6 +383,18 @@ func (m *countingFeedback) get(verdict string) int {
 	return m.n[verdict]
 }
 
+// TestFollowUpsInADM: in a DM the last answer is the context.
+func TestFollowUpsInADM(t *testing.T) {
+	h := start(t, true, 1)
+	h.event(h.id("Ev"), slackfake.DirectMessage("D5", "U5", "400.1", "Who moderated the first panel?"))
+	waitUntil(t, func() bool { return len(h.fake.Posts()) == 1 })
+	h.event(h.id("Ev"), slackfake.DirectMessage("D5", "U5", "400.2", "and the second one?"))
+	got := h.posts(2)
+	if got[1].Channel != "D5" || !strings.Contains(string(got[1].Blocks), "Michelle Leighton") {
+		t.Errorf("the DM follow-up: %s %s", got[1].Channel, got[1].Blocks)
+	}
+}
+
 func TestIgnoresBotsEditsAndDeletions(t *testing.T) {
 	h := start(t, false, 1)
 	h.event(h.id("Ev"), map[string]any{"type": "message", "channel_type": "im", "channel": "D1", "user": slackfake.BotUserID, "text": "my own answer", "ts": "1.1"})
