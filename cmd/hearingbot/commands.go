@@ -40,6 +40,7 @@ Usage:
   hearingbot digest [--theme ID] [--date YYYY-MM-DD] [--post]
                                      print the daily digest, or post it to HEARINGBOT_DIGEST_CHANNELS
   hearingbot serve                   run the Slack bot (Socket Mode or HTTP; see the README)
+  hearingbot dev                     a local page that looks like Slack, to try the bot without it
   hearingbot config                  print the configuration (secrets redacted) and check it
   hearingbot healthcheck             exit 0 if the serve on this machine is alive (for containers)
   hearingbot check [DIR]             validate a content folder (default: the embedded hearing)
@@ -99,6 +100,15 @@ func run(ctx context.Context, args []string, s Streams) error {
 			return showConfig(cfg, s)
 		}
 		return healthcheck(ctx, cfg)
+	case "dev":
+		if len(args) > 0 {
+			return usageError("dev takes no arguments; it serves on HEARINGBOT_ADDR (default 127.0.0.1:3000)")
+		}
+		cfg, err := loadConfig()
+		if err != nil {
+			return err
+		}
+		return dev(ctx, cfg, s)
 	case "serve":
 		if len(args) > 0 {
 			return usageError("serve takes no arguments; it is configured by environment variables")

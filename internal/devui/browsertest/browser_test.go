@@ -1,0 +1,150 @@
+// Package browsertest drives hearingbot's local page in headless Chromium
+// (Debian's chromium, which .ci/run installs): what a person sees, not what
+// the server sends. It is a package of its own so that the rest of the
+// suite stays quick.
+package browsertest
+
+import (
+	"context"
+	"flag"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/rs/zerolog"
+
+	"hearingbot/bot/answer"
+	"hearingbot/bot/digest"
+	"hearingbot/content"
+	"hearingbot/internal/devui"
+)
+
+var writeDocs = flag.Bool("write-docs", false, "write the README's screenshots to docs/")
+
+// page starts the local page and a headless Chromium tab on it.
+func page(t *testing.T) (ctx context.Context, base string) {
+	t.Helper()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no chromium: .ci/run installs Debian's chromium")
+		}
+		t.Skip("no chromium here (apt-get install chromium)")
+	}
+	e, err := answer.Open(content.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	d, err := digest.New(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui, err := devui.New(context.Background(), e, d, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ui.Close)
+	srv := httptest.NewServer(ui.Handler())
+	t.Cleanup(srv.Close)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1000, 760), chromedp.UserDataDir(t.TempDir()))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	return ctx, srv.URL
+}
+
+// shows waits until the page's messages hold want.
+func shows(want string) chromedp.Action[chromedp.Void] {
+	return void(chromedp.Poll[bool](`document.getElementById("messages").innerText.includes(`+quote(want)+`)`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+// say types into the message box and sends it.
+func say(ctx context.Context, text string) error {
+	return chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("text"), text+"\r")) // Enter, as a person sends it
+}
+
+// TestThePageAsAPersonSeesIt: a question asked by link, a follow-up in its
+// thread, /hearing panels, and a click, each rendered from the Block Kit the
+// bot posted.
+func TestThePageAsAPersonSeesIt(t *testing.T) {
+	ctx, base := page(t)
+	step := func(name string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	step("ask by link", chromedp.Do(ctx, chromedp.Navigate(base+"/?q=Who+moderated+the+first+panel%3F"), shows("Ilias Chatzis (UNODC) moderated Panel 1")))
+	bold, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".msg b")))
+	step("bold", err)
+	quoted, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".msg blockquote")))
+	step("quote", err)
+	if bold != "Ilias Chatzis" || !strings.HasPrefix(quoted, "The first panel entitled") {
+		t.Errorf("bold %q, quote %q: the mrkdwn is not rendered", bold, quoted)
+	}
+	// the follow-up, in the answer's thread, without a mention
+	step("reply in thread", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".msg .reply"))))
+	step("follow up", say(ctx, "and the second one?"))
+	step("the follow-up's answer", chromedp.Do(ctx, shows("Michelle Leighton")))
+	step("leave the thread", chromedp.Do(ctx, chromedp.Click(chromedp.ID("cancel"))))
+	step("/hearing panels", say(ctx, "/hearing panels"))
+	step("the panels", chromedp.Do(ctx, shows("Regional perspectives on migration")))
+	step("click People", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-action="panel_panel-3"]`))))
+	step("panel 3's people", chromedp.Do(ctx, shows("Murtaza Khan, Partner, Fragomen LLC")))
+}
+
+// TestScreenshots writes the README's pictures with -write-docs:
+//
+//	go test ./internal/devui/browsertest -run TestScreenshots -write-docs
+func TestScreenshots(t *testing.T) {
+	if !*writeDocs {
+		t.Skip("run with -write-docs to write docs/*.png")
+	}
+	for _, shot := range []struct{ name, ask, wait string }{
+		{"answer", "What did the panellists say about labour inspection?", "labour inspection"},
+		{"person", "Who moderated the first panel?", "Ilias Chatzis (UNODC)"},
+		{"hedged", "What did the panellists say about firewalls?", "Questions it answers"},
+		{"digest", "/hearing digest skills", "Daily digest"},
+		{"panels", "/hearing panels", "Regional perspectives on migration"},
+	} {
+		t.Run(shot.name, func(t *testing.T) {
+			ctx, base := page(t)
+			if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil {
+				t.Fatal(err)
+			}
+			if err := say(ctx, shot.ask); err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(ctx, shows(shot.wait), chromedp.Sleep(300*time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+			png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID("messages")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join("..", "..", "..", "docs", shot.name+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

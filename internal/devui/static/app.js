@@ -1,0 +1,142 @@
+// hearingbot's local page: renders the Block Kit the bot posted, as Slack
+// would, and sends what is typed or clicked to the bot's Slack edge.
+"use strict";
+
+const list = document.getElementById("messages");
+const form = document.getElementById("say");
+const input = document.getElementById("text");
+const replying = document.getElementById("replying");
+let thread = "";   // the thread the next message goes to, or ""
+let last = "";     // the messages last rendered, as JSON
+
+// mrkdwn renders Slack's mrkdwn as HTML. The bot escapes &, < and > in
+// text it did not write, as Slack requires, so the text is already safe
+// HTML but for Slack's <...> links and mentions, handled first.
+function mrkdwn(text) {
+  const esc = (s) => s.replace(/&(?!(amp|lt|gt);)/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  let html = "";
+  const re = /<([^<>|]*)(?:\|([^<>]*))?>/g;
+  let at = 0, m;
+  while ((m = re.exec(text)) !== null) {
+    html += esc(text.slice(at, m.index));
+    const target = m[1], label = m[2];
+    if (target.startsWith("@")) html += `<span class="mention">@${esc(label || target.slice(1))}</span>`;
+    else if (target.startsWith("!")) html += `<span class="mention">@${esc(target.slice(1))}</span>`;
+    else if (/^https?:\/\//.test(target)) html += `<a href="${esc(target)}" rel="noopener">${esc(label || target)}</a>`;
+    else html += esc(m[0]);
+    at = re.lastIndex;
+  }
+  html += esc(text.slice(at));
+  const lines = html.split("\n").map((line) => {
+    let quote = false;
+    if (line.startsWith("&gt; ")) { quote = true; line = line.slice(5); }
+    line = line
+      .replace(/`([^`]+)`/g, "<code>$1</code>")
+      .replace(/(^|[\s(“"])\*([^*\n]+)\*(?=$|[\s.,;:!?)”"'])/g, "$1<b>$2</b>")
+      .replace(/(^|[\s(“"])_([^_\n]+)_(?=$|[\s.,;:!?)”"'])/g, "$1<i>$2</i>");
+    return quote ? `<blockquote>${line}</blockquote>` : line;
+  });
+  return lines.join("<br>").replace(/<\/blockquote><br><blockquote>/g, "<br>");
+}
+
+function text(obj) {
+  if (!obj) return "";
+  return obj.type === "plain_text" ? obj.text.replace(/&/g, "&amp;").replace(/</g, "&lt;") : mrkdwn(obj.text);
+}
+
+function button(el, message) {
+  const b = document.createElement("button");
+  b.innerHTML = text(el.text);
+  b.dataset.action = el.action_id;
+  b.addEventListener("click", () => send("/api/click", { action: el.action_id, value: el.value || "", message: message.id }));
+  return b;
+}
+
+function block(b, message) {
+  const div = document.createElement("div");
+  div.className = "block " + b.type;
+  switch (b.type) {
+    case "section": {
+      const t = document.createElement("div");
+      t.innerHTML = text(b.text);
+      div.appendChild(t);
+      if (b.accessory && b.accessory.type === "button") div.appendChild(button(b.accessory, message));
+      break;
+    }
+    case "context":
+      div.innerHTML = (b.elements || []).map((e) => e.type === "image" ? "" : text(e)).join(" ");
+      break;
+    case "header":
+      div.innerHTML = text(b.text);
+      break;
+    case "divider":
+      return Object.assign(document.createElement("hr"), { className: "divider" });
+    case "actions":
+      for (const el of b.elements || []) if (el.type === "button") div.appendChild(button(el, message));
+      break;
+    default:
+      div.textContent = `[${b.type}]`;
+  }
+  return div;
+}
+
+function render(messages) {
+  const byThread = new Map();
+  for (const m of messages) if (m.thread) (byThread.get(m.thread) || byThread.set(m.thread, []).get(m.thread)).push(m);
+  list.replaceChildren();
+  for (const m of messages) {
+    if (m.thread) continue;
+    list.appendChild(row(m, false));
+    for (const r of byThread.get(m.id) || []) list.appendChild(row(r, true));
+  }
+  // Replies to a thread whose first message is not shown (the bot's answer
+  // to a mention is in the mention's thread).
+  for (const [ts, replies] of byThread) if (!messages.some((m) => m.id === ts && !m.thread)) for (const r of replies) list.appendChild(row(r, true));
+  list.scrollTop = list.scrollHeight;
+}
+
+function row(m, inThread) {
+  const div = document.createElement("div");
+  div.className = "msg" + (m.ephemeral ? " ephemeral" : "") + (inThread ? " thread" : "");
+  div.dataset.id = m.id;
+  const who = m.bot ? `hearingbot<span class="app">APP</span>${m.ephemeral ? '<span class="only">Only visible to you</span>' : ""}` : "you";
+  div.innerHTML = `<div class="avatar ${m.bot ? "bot" : ""}">${m.bot ? "H" : "Y"}</div><div class="body"><div class="who">${who}</div></div>`;
+  const body = div.querySelector(".body");
+  if (m.blocks && m.blocks.length) for (const b of m.blocks) body.appendChild(block(b, m));
+  else { const t = document.createElement("div"); t.innerHTML = m.bot ? mrkdwn(m.text) : mrkdwn(m.text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")); body.appendChild(t); }
+  if (!m.ephemeral) {
+    const r = document.createElement("button");
+    r.className = "reply";
+    r.textContent = "Reply in thread";
+    r.addEventListener("click", () => { thread = m.thread || m.id; replying.hidden = false; input.focus(); });
+    body.appendChild(r);
+  }
+  return div;
+}
+
+async function send(path, body) {
+  await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  poll();
+}
+
+async function poll() {
+  try {
+    const res = await fetch("/api/messages", { cache: "no-store" });
+    const json = await res.text();
+    if (json !== last) { last = json; render(JSON.parse(json)); }
+  } catch (e) { /* the server restarts: try again */ }
+}
+
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const t = input.value.trim();
+  if (!t) return;
+  input.value = "";
+  send("/api/say", { text: t, thread });
+});
+document.getElementById("cancel").addEventListener("click", () => { thread = ""; replying.hidden = true; });
+
+setInterval(poll, 400);
+poll();
+const q = new URLSearchParams(location.search).get("q");
+if (q) send("/api/say", { text: q, thread: "" });
