@@ -107,6 +107,8 @@ func TestThePageAsAPersonSeesIt(t *testing.T) {
 	step("follow up", say(ctx, "and the second one?"))
 	step("the follow-up's answer", chromedp.Do(ctx, shows("Michelle Leighton")))
 	step("leave the thread", chromedp.Do(ctx, chromedp.Click(chromedp.ID("cancel"))))
+	step("a question", say(ctx, "What did the panellists say about labour inspection?"))
+	step("its quotation", chromedp.Do(ctx, shows("the need for better labour inspection")))
 	step("/hearing panels", say(ctx, "/hearing panels"))
 	step("the panels", chromedp.Do(ctx, shows("Regional perspectives on migration")))
 	step("click People", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-action="panel_panel-3"]`))))
