@@ -121,13 +121,27 @@ func themesMessage(themes []*content.Theme) message {
 // metadata for the date, found in the channel's recent history. The rest of
 // the digest goes in that post's thread, once: a digest found without
 // replies gets them then. It reports whether it posted anything. Rate limits
-// and server errors are retried. Two publishers checking at the same instant
-// could both post: run one schedule.
+// and server errors are retried. Publishers that share a store
+// (Config.Shared) take turns, so any number of them post one digest; without
+// one, two checking at the same instant could both post: run one schedule.
 func (b *Bot) PublishDigest(ctx context.Context, channel string, d digest.Digest) (posted bool, err error) {
 	if len(d.Excerpts) == 0 {
 		b.cfg.Metrics.Digest("failed")
 		return false, fmt.Errorf("slack: digest %s for %s: theme %q quotes nothing; not posted", d.DateString(), channel, d.Theme.ID)
 	}
+	// The channel's turn for the day: held while this publisher checks and
+	// posts, kept a while after a post (the history then shows it), given
+	// back after a failure, and lapsing if this process dies midway.
+	turn := "digest:" + channel + ":" + d.DateString()
+	if !b.claim(ctx, turn, digestTurn) {
+		b.cfg.Metrics.Digest("skipped") // another publisher has it
+		return false, nil
+	}
+	defer func() {
+		if err != nil {
+			b.release(context.WithoutCancel(ctx), turn) // another run may try
+		}
+	}()
 	found, err := b.digestPosted(ctx, channel, d.DateString())
 	if err != nil {
 		b.cfg.Metrics.Digest("failed")
@@ -170,6 +184,11 @@ func (b *Bot) PublishDigest(ctx context.Context, channel string, d digest.Digest
 	b.cfg.Metrics.Digest("posted")
 	return true, nil
 }
+
+// digestTurn is how long a publisher holds a channel's turn: longer than a
+// post with all its retries takes, short enough that a publisher that died
+// holding it costs a firing or two, not the day.
+const digestTurn = 15 * time.Minute
 
 // digestPosted looks through the channel's recent history for the bot's
 // digest of the date, and returns it, or nil.

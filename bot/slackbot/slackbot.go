@@ -44,6 +44,17 @@ type Config struct {
 	Location *time.Location
 	// Metrics, if set, is told what happens to each request.
 	Metrics Metrics
+	// Shared, if set, is what replicas share (internal/shared, in Redis):
+	// a request is answered by the replica that claims it, a day's digest
+	// posted by the one that claims it. Its failures are logged and counted
+	// and the bot goes on alone.
+	Shared Shared
+}
+
+// Shared claims keys across replicas for a while.
+type Shared interface {
+	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	Release(ctx context.Context, key string) error
 }
 
 // Metrics is what the bot reports for monitoring (internal/metrics
@@ -54,6 +65,7 @@ type Metrics interface {
 	SlackError(reason string, retrying bool)   // one per failed call to Slack
 	Digest(outcome string)                     // posted, skipped or failed, per channel
 	Feedback(verdict string)                   // helpful or not_helpful, once per person and answer
+	RedisError()                               // a call to the shared store that failed
 }
 
 type noMetrics struct{}
@@ -63,6 +75,7 @@ func (noMetrics) Answer(time.Duration, bool) {}
 func (noMetrics) SlackError(string, bool)    {}
 func (noMetrics) Digest(string)              {}
 func (noMetrics) Feedback(string)            {}
+func (noMetrics) RedisError()                {}
 
 // Request outcomes, for logs and metrics.
 const (
@@ -96,6 +109,8 @@ type Bot struct {
 	connected atomic.Bool  // Socket Mode is connected
 	since     atomic.Int64 // Socket Mode: when connected last changed, Unix nanoseconds
 	refusals  logLimiter   // bounds the log lines of refused HTTP requests
+	// and those of a shared store that fails
+	redisFailures logLimiter
 	// stopCtx is cancelled when Stop gives up waiting, to cut retries short.
 	stopCtx    context.Context
 	stopCancel context.CancelFunc
@@ -267,6 +282,10 @@ func (b *Bot) work(j job) {
 	ctx, cancel := context.WithTimeout(b.stopCtx, 2*time.Minute)
 	defer cancel()
 	r := j.req
+	if !b.claim(ctx, "seen:"+r.id, dedupeTTL) {
+		b.logRequest(r, outcomeDuplicate, 0) // another replica answers it
+		return
+	}
 	outcome := outcomeAnswered
 	reply, err := b.reply(ctx, r)
 	if err != nil {
@@ -281,6 +300,42 @@ func (b *Bot) work(j job) {
 		outcome = outcomeUndelivered
 	}
 	b.logRequest(r, outcome, time.Since(j.received))
+}
+
+// dedupeTTL is how long a request is remembered as answered, here and
+// across replicas.
+const dedupeTTL = time.Hour
+
+// claim claims key across replicas: true when this replica may go on. A
+// request without an id, a bot without a shared store, or a store that
+// fails, go on: an answer twice beats no answer.
+func (b *Bot) claim(ctx context.Context, key string, ttl time.Duration) bool {
+	if b.cfg.Shared == nil || strings.HasSuffix(key, ":") {
+		return true
+	}
+	ok, err := b.cfg.Shared.Claim(ctx, key, ttl)
+	if err != nil {
+		b.sharedFailed(err)
+		return true
+	}
+	return ok
+}
+
+// release gives up a claim; where the store fails, the claim expires.
+func (b *Bot) release(ctx context.Context, key string) {
+	if b.cfg.Shared == nil {
+		return
+	}
+	if err := b.cfg.Shared.Release(ctx, key); err != nil {
+		b.sharedFailed(err)
+	}
+}
+
+func (b *Bot) sharedFailed(err error) {
+	b.cfg.Metrics.RedisError()
+	if n, log := b.redisFailures.allow(time.Now()); log {
+		b.log.Warn().Err(err).Int("suppressed", n).Msg("shared store unavailable: going on alone")
+	}
 }
 
 // logRequest logs a request once its fate is known, and counts it. The

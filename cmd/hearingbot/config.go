@@ -16,6 +16,8 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"hearingbot/bot/digest"
+	"hearingbot/bot/slackbot"
+	sharedpkg "hearingbot/internal/shared"
 )
 
 // Config is the whole configuration, read from the environment once, here
@@ -46,6 +48,8 @@ type Config struct {
 	DigestSchedule string   `envconfig:"DIGEST_SCHEDULE"`
 	DigestTZ       string   `envconfig:"DIGEST_TZ" default:"UTC"`
 	DigestChannels []string `envconfig:"DIGEST_CHANNELS"`
+
+	RedisURL string `envconfig:"REDIS_URL" secret:"true"`
 }
 
 // variable describes one configuration variable.
@@ -254,3 +258,16 @@ func (c Config) digestSettings(needChannels bool) (*time.Location, cron.Schedule
 }
 
 var channelID = regexp.MustCompile(`^[CGD][A-Z0-9]+$`)
+
+// sharedStore connects to HEARINGBOT_REDIS_URL, or returns no store when it
+// is unset: the bot then works alone. close releases the connections.
+func (c Config) sharedStore() (store slackbot.Shared, close func(), err error) {
+	if c.RedisURL == "" {
+		return nil, func() {}, nil
+	}
+	r, err := sharedpkg.New(c.RedisURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, func() { r.Close() }, nil
+}

@@ -901,3 +901,68 @@ func TestKubeHTTPOverlay(t *testing.T) {
 		}
 	}
 }
+
+// TestKubeRedisComponent: the redis component adds HEARINGBOT_REDIS_URL, from
+// its own Secret, to every workload of the base; kubectl, when the machine
+// has it, renders an overlay that uses it.
+func TestKubeRedisComponent(t *testing.T) {
+	k := loadKube(t)
+	var c struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Patches    []struct {
+			Target map[string]string `json:"target"`
+			Patch  string            `json:"patch"`
+		} `json:"patches"`
+	}
+	parseStrict(t, "../redis/kustomization.yaml", &c)
+	if c.APIVersion != "kustomize.config.k8s.io/v1alpha1" || c.Kind != "Component" {
+		t.Errorf("apiVersion %q kind %q: want a kustomize Component", c.APIVersion, c.Kind)
+	}
+	if v, ok := configVars()["HEARINGBOT_REDIS_URL"]; !ok || !v.Secret {
+		t.Fatal("HEARINGBOT_REDIS_URL is not a secret variable of hearingbot's")
+	}
+	want := map[string]string{ // kind: name, the workloads of the base
+		"Deployment": k.deployment.Name,
+		"CronJob":    k.cronJob.Name,
+	}
+	got := map[string]string{}
+	for _, p := range c.Patches {
+		got[p.Target["kind"]] = p.Target["name"]
+		var ops []struct {
+			Op, Path string
+			Value    corev1.EnvVar
+		}
+		if err := yaml.UnmarshalStrict([]byte(p.Patch), &ops); err != nil || len(ops) != 1 {
+			t.Fatalf("%s patch: %v %+v", p.Target["kind"], err, ops)
+		}
+		op, ref := ops[0], ops[0].Value.ValueFrom
+		if op.Op != "add" || !strings.HasSuffix(op.Path, "/containers/0/env/-") || op.Value.Name != "HEARINGBOT_REDIS_URL" ||
+			op.Value.Value != "" || ref == nil || ref.SecretKeyRef == nil || ref.SecretKeyRef.Key != "HEARINGBOT_REDIS_URL" {
+			t.Errorf("%s patch %+v: want HEARINGBOT_REDIS_URL added to the container's env from a Secret", p.Target["kind"], op)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("patch targets (-base +component):\n%s", diff)
+	}
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		t.Log("no kubectl here: the component was not rendered")
+		return
+	}
+	// kustomize refuses absolute paths, so the overlay sits beside a copy.
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(kubeDir, ".."))); err != nil {
+		t.Fatal(err)
+	}
+	overlay := filepath.Join(dir, "shared")
+	os.Mkdir(overlay, 0o755)
+	os.WriteFile(filepath.Join(overlay, "kustomization.yaml"), []byte(
+		"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../http]\ncomponents: [../redis]\n"), 0o644)
+	out, err := exec.Command("kubectl", "kustomize", overlay).CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl kustomize: %v\n%s", err, out)
+	}
+	if n := strings.Count(string(out), "name: HEARINGBOT_REDIS_URL\n"); n != len(want) {
+		t.Errorf("HEARINGBOT_REDIS_URL set %d times in the rendered overlay, want once per workload (%d)", n, len(want))
+	}
+}

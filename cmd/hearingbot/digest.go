@@ -48,7 +48,12 @@ func digestCommand(ctx context.Context, cfg Config, d *digest.Digester, e *answe
 		return fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
 	}
 	log := cfg.logger(s.Err).With().Str("component", "digest").Logger()
-	bot, err := slackbot.New(ctx, e, slackbot.Config{BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(), Log: log})
+	store, closeStore, err := cfg.sharedStore()
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	bot, err := slackbot.New(ctx, e, slackbot.Config{BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(), Log: log, Shared: store})
 	if err != nil {
 		return err
 	}

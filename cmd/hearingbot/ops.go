@@ -28,6 +28,11 @@ func showConfig(cfg Config, s Streams) error {
 	} else {
 		e.Close()
 	}
+	if _, closeStore, err := cfg.sharedStore(); err != nil {
+		errs = append(errs, err)
+	} else {
+		closeStore()
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("serve would not start:\n%w", err)
 	}

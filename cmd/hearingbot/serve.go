@@ -94,11 +94,16 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 		return err
 	}
 	defer e.Close()
+	store, closeStore, err := cfg.sharedStore()
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	b, err := slackbot.New(ctx, e, slackbot.Config{
 		BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(),
 		Workers: cfg.Workers, Queue: cfg.Queue,
 		Log:     log.With().Str("component", "slack").Logger(),
-		Digests: digests, Location: loc, Metrics: met,
+		Digests: digests, Location: loc, Metrics: met, Shared: store,
 	})
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"hearingbot/internal/shared/redistest"
 	"hearingbot/internal/slackfake"
 )
 
@@ -415,5 +416,24 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	postEvent(t, addr, "Ev1", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who moderated the first panel?"))
 	if code := stop(); code != exitOK {
 		t.Errorf("exit %d", code)
+	}
+}
+
+// TestTwoServesShareOneDigest: two serve replicas whose schedules fire
+// together post one digest a day when they share Redis.
+func TestTwoServesShareOneDigest(t *testing.T) {
+	srv := redistest.Start(t)
+	fake := slackfake.New()
+	defer fake.Close()
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": fake.APIURL(),
+		"HEARINGBOT_DIGEST_SCHEDULE": "@every 1s", "HEARINGBOT_DIGEST_CHANNELS": "CDIGEST", "HEARINGBOT_DIGEST_TZ": "UTC",
+		"HEARINGBOT_REDIS_URL": srv.URL})
+	_, stop1 := serveInBackground(t)
+	_, stop2 := serveInBackground(t)
+	time.Sleep(3500 * time.Millisecond) // three firings each
+	stop1()
+	stop2()
+	if digests := len(fake.Roots("CDIGEST")); digests != 1 {
+		t.Errorf("%d digests posted by two replicas in a day, want 1", digests)
 	}
 }

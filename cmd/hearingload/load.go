@@ -38,6 +38,8 @@ type config struct {
 	disconnectEvery time.Duration
 	drain           time.Duration
 	baseline        bool
+	replicas        int    // HTTP mode: this many bots behind one URL, round-robin
+	redis           string // HEARINGBOT_REDIS_URL for the bots, or ""
 }
 
 const (
@@ -77,11 +79,20 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 			return nil, fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	}
-	bot, err := startBot(ctx, bin, c, fake)
-	if err != nil {
-		return nil, err
+	var bots []*bot
+	defer func() {
+		for _, b := range bots {
+			b.kill()
+		}
+	}()
+	for range max(1, c.replicas) {
+		b, err := startBot(ctx, bin, c, fake)
+		if err != nil {
+			return nil, err
+		}
+		bots = append(bots, b)
 	}
-	defer bot.kill()
+	bot := bots[0] // the one whose memory and runtime are reported
 	r := &report{config: c, rssBefore: bot.rss("VmRSS"), before: bot.runtime()}
 	if c.baseline && c.mode == "http" {
 		fmt.Fprintf(logw, "baseline: %.0f events/s for %s to a handler that only acknowledges…\n", c.rate, c.duration)
@@ -89,7 +100,7 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	}
 	fmt.Fprintf(logw, "sending %.0f events/s for %s in %s mode…\n", c.rate, c.duration, c.mode)
 
-	l := &load{c: c, fake: fake, bot: bot, client: newClient()}
+	l := &load{c: c, fake: fake, bot: bot, bots: bots, client: newClient()}
 	l.send(ctx)
 	r.sent, r.redelivered = l.sent, int(l.redelivered.Load())
 	r.refused = int(l.refused.Load())
@@ -102,9 +113,12 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 	r.rssAfter = bot.rss("VmRSS")
 	time.Sleep(time.Second) // let idle connections and finished goroutines go
 	r.after = bot.runtime()
-	r.exit, r.stopTime = bot.stop()
-	r.undelivered = bot.undelivered.Load()
-	r.dropped = bot.dropped.Load()
+	for _, b := range bots {
+		exit, took := b.stop()
+		r.exit, r.stopTime = max(r.exit, exit), max(r.stopTime, took)
+		r.undelivered += b.undelivered.Load()
+		r.dropped += b.dropped.Load()
+	}
 
 	r.acks = l.ackLatencies()
 	r.count(fake.Posts(), l.sentAt)
@@ -153,6 +167,9 @@ func startBot(ctx context.Context, bin string, c config, fake *slackfake.Server)
 	}
 	if c.workers > 0 {
 		env = append(env, "HEARINGBOT_WORKERS="+strconv.Itoa(c.workers))
+	}
+	if c.redis != "" {
+		env = append(env, "HEARINGBOT_REDIS_URL="+c.redis)
 	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SLACK_") && !strings.HasPrefix(kv, "HEARINGBOT_") {
@@ -288,6 +305,7 @@ type load struct {
 	c      config
 	fake   *slackfake.Server
 	bot    *bot
+	bots   []*bot // HTTP mode: events go round-robin, redeliveries to the next one
 	client *http.Client
 
 	sent        int
@@ -324,11 +342,11 @@ func (l *load) send(ctx context.Context) {
 		again := rng.Float64() < l.c.redeliver
 		wg.Go(func() {
 			id, body := event(i)
-			l.deliver(id, body, 0)
-			if again { // Slack's redelivery of the same event
+			l.deliver(l.to(i), id, body, 0)
+			if again { // Slack's redelivery of the same event, to another replica when there are several
 				l.redelivered.Add(1)
 				time.Sleep(100 * time.Millisecond)
-				l.deliver(id, body, 1)
+				l.deliver(l.to(i+1), id, body, 1)
 			}
 		})
 	}
@@ -344,12 +362,20 @@ func event(i int) (id string, body []byte) {
 		slackfake.Mention(channel, "ULOAD", ts, "", "<@"+slackfake.BotUserID+"> "+q))
 }
 
-func (l *load) deliver(id string, body []byte, retry int) {
+// to is the bot the i-th delivery goes to: round-robin over the replicas.
+func (l *load) to(i int) *bot {
+	if len(l.bots) == 0 {
+		return l.bot
+	}
+	return l.bots[i%len(l.bots)]
+}
+
+func (l *load) deliver(to *bot, id string, body []byte, retry int) {
 	if l.c.mode == "socket" {
 		l.fake.SendEnvelope("events_api", body)
 		return
 	}
-	req, _ := http.NewRequest(http.MethodPost, "http://"+l.bot.addr+"/slack/events", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+to.addr+"/slack/events", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if retry > 0 {
 		req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(retry))

@@ -9,6 +9,7 @@
 // Socket Mode disconnections.
 //
 //	go run ./cmd/hearingload -mode http -rate 200 -duration 60s
+//	go run ./cmd/hearingload -mode http -replicas 3 -redis redis://127.0.0.1:6379/0 -redeliver 0.2
 package main
 
 import (
@@ -35,9 +36,11 @@ func main() {
 	flag.DurationVar(&c.disconnectEvery, "disconnect-every", 0, "Socket Mode: disconnect the bot this often (0: never)")
 	flag.DurationVar(&c.drain, "drain", 60*time.Second, "how long to wait for the last replies")
 	flag.BoolVar(&c.baseline, "baseline", false, "HTTP mode: first send the same load to a bare handler, for comparison")
+	flag.IntVar(&c.replicas, "replicas", 1, "HTTP mode: run this many bots behind one URL, round-robin (redeliveries go to another)")
+	flag.StringVar(&c.redis, "redis", "", "a Redis URL the bots share (HEARINGBOT_REDIS_URL); without it replicas answer redeliveries twice")
 	flag.Parse()
-	if c.mode != "http" && c.mode != "socket" || c.rate <= 0 || c.duration <= 0 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "hearingload: -mode is http or socket; -rate and -duration are positive; no arguments")
+	if c.mode != "http" && c.mode != "socket" || c.rate <= 0 || c.duration <= 0 || c.replicas < 1 || c.replicas > 1 && c.mode != "http" || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "hearingload: -mode is http or socket; -rate and -duration are positive; -replicas (1 or more) is for http; no arguments")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -71,6 +71,13 @@ func (r *report) ok() bool {
 
 func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "hearingload: %s mode, %.0f events/s for %s", r.mode, r.rate, r.duration)
+	if r.replicas > 1 {
+		shared := "each alone"
+		if r.redis != "" {
+			shared = "sharing Redis"
+		}
+		fmt.Fprintf(w, ", %d replicas round-robin (%s)", r.replicas, shared)
+	}
 	var faults []string
 	if r.rateLimited > 0 {
 		faults = append(faults, fmt.Sprintf("%.0f%% 429", 100*r.rateLimited))

@@ -30,6 +30,7 @@ type Metrics struct {
 	duplicates  prometheus.Counter
 	digests     *prometheus.CounterVec
 	feedback    *prometheus.CounterVec
+	redisErrors prometheus.Counter
 }
 
 // New returns the metrics, with Go runtime and process metrics and
@@ -55,12 +56,14 @@ func New(version string) *Metrics {
 			Help: "Digests by outcome (posted, skipped: already there that day, failed)."}, []string{"outcome"}),
 		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "feedback_total",
 			Help: "Answers people marked helpful or not_helpful, once per person and answer."}, []string{"verdict"}),
+		redisErrors: prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "redis_errors_total",
+			Help: "Calls to the shared store (HEARINGBOT_REDIS_URL) that failed; the replica went on alone."}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "build_info",
 		Help:        "The build: always 1, labelled with the version.",
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()}})
 	build.Set(1)
-	m.reg.MustRegister(m.requests, m.answer, m.abstentions, m.slackErrors, m.retries, m.duplicates, m.digests, m.feedback, build,
+	m.reg.MustRegister(m.requests, m.answer, m.abstentions, m.slackErrors, m.retries, m.duplicates, m.digests, m.feedback, m.redisErrors, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -113,5 +116,12 @@ func (m *Metrics) Digest(outcome string) {
 func (m *Metrics) Feedback(verdict string) {
 	if m != nil {
 		m.feedback.WithLabelValues(verdict).Inc()
+	}
+}
+
+// RedisError counts a failed call to the shared store.
+func (m *Metrics) RedisError() {
+	if m != nil {
+		m.redisErrors.Inc()
 	}
 }

@@ -154,6 +154,18 @@ func (s *Server) Posts() []Post {
 	return slices.Clone(s.posts)
 }
 
+// Roots returns the posts in channel that are not thread replies, as a
+// channel's reader sees them at first.
+func (s *Server) Roots(channel string) []Post {
+	var roots []Post
+	for _, p := range s.Posts() {
+		if p.Channel == channel && p.ThreadTS == "" {
+			roots = append(roots, p)
+		}
+	}
+	return roots
+}
+
 // WaitPosts blocks until at least n posts succeeded or ctx is done; then it
 // returns what it has and ctx.Err().
 func (s *Server) WaitPosts(ctx context.Context, n int) ([]Post, error) {

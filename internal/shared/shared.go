@@ -1,0 +1,66 @@
+// Package shared is what several replicas of the bot share, in Redis: which
+// requests were answered, and which day's digest a channel got. Every call
+// is short (a replica that cannot reach Redis goes on alone; see the
+// README), and never on the path of an acknowledgement.
+package shared
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	neturl "net/url"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// timeout bounds every call: Redis answers in a millisecond or is down.
+const timeout = 300 * time.Millisecond
+
+// prefix keeps the bot's keys apart in a shared Redis.
+const prefix = "hearingbot:"
+
+// Redis claims keys in a Redis server.
+type Redis struct{ c *redis.Client }
+
+// New connects to the Redis at url (redis://[user:password@]host:port/db, or
+// rediss:// for TLS). It does not wait for the server: a call to an
+// unreachable one fails fast.
+func New(url string) (*Redis, error) {
+	opt, err := redis.ParseURL(url)
+	if ue := (*neturl.Error)(nil); errors.As(err, &ue) {
+		err = ue.Err // its message quotes the URL, password and all
+	}
+	if err != nil {
+		return nil, fmt.Errorf("HEARINGBOT_REDIS_URL: not a Redis URL: %w", err)
+	}
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = timeout, timeout, timeout
+	opt.MaxRetries = 0 // the caller decides what a failure means
+	return &Redis{c: redis.NewClient(opt)}, nil
+}
+
+// Claim sets key for ttl unless it is set: true when this caller claimed
+// it, false when another did first.
+func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ok, err := r.c.SetNX(ctx, prefix+key, 1, ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("redis: claim: %w", err)
+	}
+	return ok, nil
+}
+
+// Release gives up a claim, so that another may take it (a digest that
+// could not be posted).
+func (r *Redis) Release(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := r.c.Del(ctx, prefix+key).Err(); err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("redis: release: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connections.
+func (r *Redis) Close() error { return r.c.Close() }
