@@ -282,7 +282,7 @@ func (b *Bot) work(j job) {
 	ctx, cancel := context.WithTimeout(b.stopCtx, 2*time.Minute)
 	defer cancel()
 	r := j.req
-	if !b.claim(ctx, "seen:"+r.id, dedupeTTL) {
+	if r.id != "" && !b.claim(ctx, "seen:"+r.id, dedupeTTL) {
 		b.logRequest(r, outcomeDuplicate, 0) // another replica answers it
 		return
 	}
@@ -307,10 +307,10 @@ func (b *Bot) work(j job) {
 const dedupeTTL = time.Hour
 
 // claim claims key across replicas: true when this replica may go on. A
-// request without an id, a bot without a shared store, or a store that
-// fails, go on: an answer twice beats no answer.
+// bot without a shared store, or with one that fails, goes on: an answer
+// twice beats no answer.
 func (b *Bot) claim(ctx context.Context, key string, ttl time.Duration) bool {
-	if b.cfg.Shared == nil || strings.HasSuffix(key, ":") {
+	if b.cfg.Shared == nil {
 		return true
 	}
 	ok, err := b.cfg.Shared.Claim(ctx, key, ttl)
