@@ -190,6 +190,7 @@ type Engine struct {
 	corrector      *corrector
 	personal       map[string]bool // the words of people's names and titles, folded
 	hearingNth     int             // the hearing's number, from its title ("Second ..."), or 0
+	titleWords     map[string]bool // the words of the hearing's title, as questions are read
 }
 
 // segmentAlias is another name of a segment, as folded words. A topical
@@ -205,6 +206,10 @@ type segmentAlias struct {
 func New(h *content.Hearing, x *index.Index) *Engine {
 	e := &Engine{h: h, x: x, names: names(h), corrector: newCorrector(h), hearingNth: hearingNumber(h.Title),
 		aliasesByFirst: map[string][]segmentAlias{}, panelTerms: map[*content.Segment][]string{}}
+	e.titleWords = map[string]bool{}
+	for _, w := range fold(h.Title) {
+		e.titleWords[w] = len(w) > 3 // "informal", not "on" or "the"
+	}
 	e.personal = map[string]bool{}
 	for _, p := range h.People {
 		for _, w := range fold(p.Name + " " + p.Title) {
@@ -261,6 +266,36 @@ func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
 	return r, err
 }
 
+// spelled spells out numbered ordinals, as the summary writes them: "the 2nd
+// hearing" is "the second hearing".
+func spelled(words []string) []string {
+	for i, w := range words {
+		if n := ordinals[w]; n > 0 && n < len(ordinalWords) && len(w) > 2 && unicode.IsDigit(rune(w[0])) {
+			words[i] = ordinalWords[n]
+		}
+	}
+	return words
+}
+
+var ordinalWords = []string{"", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+
+// untitled leaves out the words of the hearing's title before "hearing": in
+// "the informal interactive multi-stakeholder hearing", "interactive" names
+// the hearing, not its interactive segments, nor a topic. An ordinal stays:
+// "the first informal hearing" is another hearing.
+func (e *Engine) untitled(words []string) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		if w == "hearing" {
+			for len(out) > 0 && e.titleWords[out[len(out)-1]] && ordinals[out[len(out)-1]] == 0 {
+				out = out[:len(out)-1]
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 // Cut reports whether Normalize cuts a question at MaxQuestion characters.
 func Cut(question string) bool {
 	return utf8.RuneCountInString(question) > MaxQuestion && utf8.RuneCountInString(clean(question)) > MaxQuestion
@@ -273,7 +308,7 @@ func (e *Engine) ask(ctx context.Context, question string) (r Response, err erro
 		return Response{Question: q}, ErrEmpty
 	}
 	caps := capitals(acronyms(q))
-	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.corrector.correct(words, caps), caps: caps}
+	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.untitled(spelled(e.corrector.correct(words, caps))), caps: caps}
 	defer func() { r.segments, r.people = a.segments, a.people }() // what it was about, for a follow-up
 	a.people, a.rest = e.mentions(a.words)
 	a.people = leaders(a.words, a.people)

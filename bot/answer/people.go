@@ -401,6 +401,7 @@ var (
 	askAfter = []string{"by", "to", "for", "with", "from", "of"}
 	// nouns that, after "which" or "what", ask for people or organisations
 	askWhich = []string{"partner", "representative", "director", "official", "expert", "lawyer", "ambassador", "delegate", "org", "orgs", "organisation", "organisations", "organization", "organizations", "agency", "agencies", "ngo", "ngos", "union", "unions", "person", "people", "speaker", "speakers", "panellist", "panellists", "panelist", "panelists", "moderator", "moderators", "company", "companies", "group", "groups"}
+	onTopic  = []string{"on", "about", "regarding", "towards", "toward", "concerning"}
 	askAbout = [][]string{{"job"}, {"role"}, {"title"}, {"position"}, {"org"}, {"organisation"}, {"organization"}, {"affiliation"}, {"employer"}, {"background"}, {"bio"}, {"profile"}, {"work", "for"}, {"works", "for"}, {"work", "at"}, {"works", "at"}, {"represent"}, {"represents"}, {"represented"}, {"representing"}, {"where"}}
 	// words that ask for people even without a name: "did anyone speak for unions?"
 	askFor    = [][]string{{"name"}, {"names"}, {"called"}, {"speak", "for"}, {"spoke", "for"}, {"speaks", "for"}, {"speaking", "for"}, {"on", "behalf"}, {"represented"}, {"representing"}}
@@ -445,8 +446,9 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 		return false
 	}
 	for _, a := range askAbout {
-		// "what role did Swing see for NGOs" asks his view, not his role
-		if i := seqIndex(words, a); i >= 0 && !(a[0] != "where" && nextIn(words, i+len(a)-1, auxiliaries)) {
+		// "what role did Swing see for NGOs", "his position on detention"
+		// ask his view, not his role
+		if i := seqIndex(words, a); i >= 0 && !(a[0] != "where" && (nextIn(words, i+len(a)-1, auxiliaries) || nextIn(words, i+len(a)-1, onTopic))) {
 			return true
 		}
 	}

@@ -74,6 +74,25 @@ func TestUnderstanding(t *testing.T) {
 			return ""
 		}},
 		{"what was discussed in the fourth panel", missing("fourth panel")},
+		// The hearing's own title names it, not its interactive segments;
+		// another ordinal names another hearing, spelled out or not.
+		{"when was the second informal interactive multi-stakeholder hearing?", holds("11 October 2017")},
+		{"when + where was the 2nd multi-stakeholder hearing held?", holds("11 October 2017 in Geneva")},
+		{"when was the first informal multi-stakeholder hearing held?", missing("first hearing")},
+		{"what was the 3rd panel about", holds("The third panel discussed regional perspectives on migration.")},
+		// A position on a topic is a view, not a job.
+		{"what's Jürg Lauber's position on return and detention policies?", func(r Response) string {
+			if !r.Abstained() || len(r.NotCredited) != 1 {
+				return "want no answer, nothing of his on return or detention"
+			}
+			return ""
+		}},
+		{"what is Jürg Lauber's position?", func(r Response) string {
+			if len(r.People) != 1 {
+				return "want his card"
+			}
+			return ""
+		}},
 		{"What did the closing segment say about detention?", func(r Response) string {
 			if !r.Abstained() || len(r.NotIn) != 1 || r.NotIn[0].ID != "closing" {
 				return "want no answer, nothing of the closing answering"
