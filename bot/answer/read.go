@@ -147,7 +147,8 @@ func future(words []string) bool {
 // "which countries", "what companies".
 var instanceNouns = []string{"countries", "country", "states", "nations", "governments", "companies", "company",
 	"firms", "corporations", "businesses", "cities", "city", "laws", "law", "conventions", "convention", "treaties",
-	"treaty", "industries", "sectors", "universities", "institutions", "ngos", "organisations", "organizations"}
+	"treaty", "industries", "industry", "sectors", "sector", "universities", "institutions", "ngos", "organisations",
+	"organizations"}
 
 // asksInstances returns the kind of thing a question asks to be named,
 // "which European countries ..." (as "european countries"), or "".

@@ -80,6 +80,13 @@ func TestUnderstanding(t *testing.T) {
 		{"when + where was the 2nd multi-stakeholder hearing held?", holds("11 October 2017 in Geneva")},
 		{"when was the first informal multi-stakeholder hearing held?", missing("first hearing")},
 		{"what was the 3rd panel about", holds("The third panel discussed regional perspectives on migration.")},
+		// A kind asked for in the singular, as the speller leaves it.
+		{"which sectors would the sector-wide visa schemes cover?", func(r Response) string {
+			if !r.Abstained() || !r.Unnamed {
+				return "want no answer: the summary names no sectors"
+			}
+			return ""
+		}},
 		// A position on a topic is a view, not a job.
 		{"what's Jürg Lauber's position on return and detention policies?", func(r Response) string {
 			if !r.Abstained() || len(r.NotCredited) != 1 {
