@@ -201,21 +201,17 @@ func elsewhere(words []string) (int, bool) {
 	return i, i >= 0
 }
 
-func (e *Engine) peopleOf(c Context) []*content.Person {
-	var out []*content.Person
-	for _, id := range c.People {
-		if p := e.h.Person(id); p != nil {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+func (e *Engine) peopleOf(c Context) []*content.Person { return known(c.People, e.h.Person) }
 
-func (e *Engine) segmentsOf(c Context) []*content.Segment {
-	var out []*content.Segment
-	for _, id := range c.Segments {
-		if s := e.h.Segment(id); s != nil {
-			out = append(out, s)
+func (e *Engine) segmentsOf(c Context) []*content.Segment { return known(c.Segments, e.h.Segment) }
+
+// known looks ids up, leaving out those the hearing does not have (a context
+// from another version of the content).
+func known[T any](ids []string, get func(string) *T) []*T {
+	var out []*T
+	for _, id := range ids {
+		if x := get(id); x != nil {
+			out = append(out, x)
 		}
 	}
 	return out

@@ -605,6 +605,27 @@ func partsOf(h *content.Hearing, s *content.Segment) []*content.Segment {
 	return out
 }
 
+// programme is the hearing's top-level segments, in order, without the
+// overview.
+func programme(h *content.Hearing) []*content.Segment {
+	var out []*content.Segment
+	for _, s := range h.Segments {
+		if s.Parent == nil && s.Kind != "overview" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// segmentLine is a segment's label in bold, and a panel's topic after it.
+func segmentLine(s *content.Segment) string {
+	line := "*" + escape(label(s)) + "*"
+	if _, topic, ok := strings.Cut(s.Title, ": "); ok && s.Kind == "panel" {
+		line += " · " + escape(topic)
+	}
+	return line
+}
+
 // panelsMessage is the programme at a glance: one line for each segment of
 // the hearing, its parts on the same line, and a button for its people.
 func panelsMessage(h *content.Hearing) message {
@@ -612,14 +633,8 @@ func panelsMessage(h *content.Hearing) message {
 		slack.NewHeaderBlock(plain(truncate(h.Title, maxHeader))),
 		contextLine(escape(fmt.Sprintf("%s · %s", h.Place, h.Date.Format("2 January 2006")))),
 	}}
-	for _, s := range h.Segments {
-		if s.Parent != nil || s.Kind == "overview" {
-			continue
-		}
-		line := "*" + escape(label(s)) + "*"
-		if _, topic, ok := strings.Cut(s.Title, ": "); ok && s.Kind == "panel" {
-			line += " · " + escape(topic)
-		}
+	for _, s := range programme(h) {
+		line := segmentLine(s)
 		var who []string
 		if s.Moderator != nil {
 			who = append(who, "moderated by "+escape(speaker(s.Moderator)))
@@ -663,14 +678,8 @@ func homeView(e *answer.Engine, d *digest.Digester, today time.Time) message {
 		contextLine(escape(fmt.Sprintf("%s · %s · from the hearing's official summary, quoted word for word", h.Place, h.Date.Format("2 January 2006")))),
 	}}
 	var lines []string
-	for _, s := range h.Segments {
-		if s.Parent != nil || s.Kind == "overview" {
-			continue
-		}
-		line := "*" + escape(label(s)) + "*"
-		if _, topic, ok := strings.Cut(s.Title, ": "); ok && s.Kind == "panel" {
-			line += " · " + escape(topic)
-		}
+	for _, s := range programme(h) {
+		line := segmentLine(s)
 		if s.Moderator != nil {
 			line += " · moderated by " + escape(speaker(s.Moderator))
 		}

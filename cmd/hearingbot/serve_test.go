@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -157,12 +158,22 @@ func postEvent(t *testing.T, addr, id string, event map[string]any) {
 	}
 }
 
+// serveHTTP starts serve in HTTP mode against fake, on a free port, with
+// extra variables, and returns its logs, its stop and its address.
+func serveHTTP(t *testing.T, fake *slackfake.Server, extra map[string]string) (logs *lockedBuffer, stop func() int, addr string) {
+	t.Helper()
+	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret",
+		"SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"), "HEARINGBOT_ADDR": "127.0.0.1:0"}
+	maps.Copy(vars, extra)
+	slackEnv(t, vars)
+	logs, stop = serveInBackground(t)
+	return logs, stop, logField(t, logs, "listening", "addr")
+}
+
 func TestServeHTTPMode(t *testing.T) {
 	fake := slackfake.New()
 	defer fake.Close()
-	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"), "HEARINGBOT_ADDR": "127.0.0.1:0"})
-	logs, stop := serveInBackground(t)
-	addr := logField(t, logs, "listening", "addr")
+	logs, stop, addr := serveHTTP(t, fake, nil)
 	waitReady(t, addr)
 
 	postEvent(t, addr, "Ev1", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who moderated the first panel?"))
@@ -287,10 +298,7 @@ func TestShutdownFinishesASlowReply(t *testing.T) {
 	fake := slackfake.New()
 	defer fake.Close()
 	fake.SetFaults(slackfake.Faults{Delay: 1500 * time.Millisecond})
-	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": fake.APIURL(),
-		"HEARINGBOT_LOG_LEVEL": "debug", "HEARINGBOT_LOG_FORMAT": "json"})
-	logs, stop := serveInBackground(t)
-	addr := logField(t, logs, "listening", "addr")
+	logs, stop, addr := serveHTTP(t, fake, map[string]string{"HEARINGBOT_LOG_LEVEL": "debug", "HEARINGBOT_LOG_FORMAT": "json"})
 	waitReady(t, addr)
 	postEvent(t, addr, "EvSlow", slackfake.Mention("C1", "U1", "1.1", "", "<@UBOT> who is Lajcak?"))
 	for fake.Calls("chat.postMessage") == 0 { // the reply is on its way, and slow
@@ -321,9 +329,7 @@ func TestShutdownFinishesASlowReply(t *testing.T) {
 func TestUnauthenticatedFloodCostsLittle(t *testing.T) {
 	fake := slackfake.New()
 	defer fake.Close()
-	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"), "HEARINGBOT_ADDR": "127.0.0.1:0"})
-	logs, stop := serveInBackground(t)
-	addr := logField(t, logs, "listening", "addr")
+	logs, stop, addr := serveHTTP(t, fake, nil)
 	waitReady(t, addr)
 
 	var before runtime.MemStats
@@ -391,10 +397,7 @@ func TestUnauthenticatedFloodCostsLittle(t *testing.T) {
 func TestMetricsOnTheirOwnListener(t *testing.T) {
 	fake := slackfake.New()
 	defer fake.Close()
-	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": strings.TrimSuffix(fake.APIURL(), "/"),
-		"HEARINGBOT_ADDR": "127.0.0.1:0", "HEARINGBOT_METRICS_ADDR": "127.0.0.1:0"})
-	logs, stop := serveInBackground(t)
-	addr := logField(t, logs, "listening", "addr")
+	logs, stop, addr := serveHTTP(t, fake, map[string]string{"HEARINGBOT_METRICS_ADDR": "127.0.0.1:0"})
 	internal := logField(t, logs, "metrics listening", "addr")
 	waitReady(t, internal)
 	get := func(addr, path string) int {

@@ -124,45 +124,42 @@ func SlashCommand(command, text, user, channel, responseURL string) url.Values {
 // as the form field "payload" (HTTP mode) or pass it to SendEnvelope as an
 // "interactive" payload.
 func BlockAction(user, channel, actionID, value, responseURL string) []byte {
-	now := time.Now()
-	return mustJSON(map[string]any{
-		"type":       "block_actions",
-		"token":      "fake",
-		"api_app_id": AppID,
-		"user":       map[string]any{"id": user, "username": fakeName(user), "name": fakeName(user), "team_id": TeamID},
-		"team":       map[string]any{"id": TeamID, "domain": "fake"},
-		"channel":    map[string]any{"id": channel, "name": fakeName(channel)},
-		"container": map[string]any{
-			"type": "message", "channel_id": channel, "is_ephemeral": true,
-			"message_ts": fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000),
-		},
-		"response_url": responseURL,
-		"trigger_id":   newTriggerID(),
-		"actions": []map[string]any{{
-			"type": "button", "action_id": actionID, "block_id": "fake_block", "value": value,
-			"action_ts": fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000),
-		}},
-	})
+	p := blockActions(user, actionID, value)
+	p["channel"] = map[string]any{"id": channel, "name": fakeName(channel)}
+	p["container"] = map[string]any{"type": "message", "channel_id": channel, "is_ephemeral": true, "message_ts": fakeTS()}
+	p["response_url"] = responseURL
+	return mustJSON(p)
 }
 
 // HomeBlockAction is the JSON of a click on a button of the app's Home tab:
 // like BlockAction, but from a view, with no channel and no response_url.
 func HomeBlockAction(user, actionID, value string) []byte {
-	now := time.Now()
-	return mustJSON(map[string]any{
+	p := blockActions(user, actionID, value)
+	p["container"] = map[string]any{"type": "view", "view_id": "V1"}
+	p["view"] = map[string]any{"id": "V1", "type": "home"}
+	return mustJSON(p)
+}
+
+// blockActions is what every block_actions payload holds: who clicked
+// which button.
+func blockActions(user, actionID, value string) map[string]any {
+	return map[string]any{
 		"type":       "block_actions",
 		"token":      "fake",
 		"api_app_id": AppID,
 		"user":       map[string]any{"id": user, "username": fakeName(user), "name": fakeName(user), "team_id": TeamID},
 		"team":       map[string]any{"id": TeamID, "domain": "fake"},
-		"container":  map[string]any{"type": "view", "view_id": "V1"},
-		"view":       map[string]any{"id": "V1", "type": "home"},
 		"trigger_id": newTriggerID(),
 		"actions": []map[string]any{{
-			"type": "button", "action_id": actionID, "block_id": "fake_block", "value": value,
-			"action_ts": fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000),
+			"type": "button", "action_id": actionID, "block_id": "fake_block", "value": value, "action_ts": fakeTS(),
 		}},
-	})
+	}
+}
+
+// fakeTS is a Slack timestamp for now.
+func fakeTS() string {
+	now := time.Now()
+	return fmt.Sprintf("%d.%06d", now.Unix(), now.Nanosecond()/1000)
 }
 
 func mustJSON(v any) []byte {
