@@ -29,6 +29,12 @@ type Hearing struct {
 	Sentences  []*Sentence // all sentences, in summary order
 	Vocabulary Vocabulary
 	Themes     []*Theme // the digest's themes, in rotation order; may be empty
+	// Examples are the question bank: questions people ask and the unit of
+	// the hearing that answers each, or none; may be empty.
+	Examples []Example
+	// Judge is the answer judge's fitted model, from the bank; nil without
+	// one (then the engine answers by fixed thresholds).
+	Judge *Judge
 	// Bridge links everyday words to the hearing's terms; may be empty.
 	Bridge []Link
 	// Generic are everyday words, lower case, too common or too much about
@@ -76,6 +82,7 @@ const (
 
 // Sentence is one sentence of the summary and its attribution.
 type Sentence struct {
+	ID      string // the segment's id and the sentence's place in it: "panel-2.4"
 	Index   int    // position among Hearing.Sentences
 	Text    string // verbatim plain text
 	Start   int    // byte offset of Text in Hearing.Text
@@ -164,6 +171,16 @@ func (h *Hearing) Person(id string) *Person {
 // Segment returns the segment with the given id, or nil.
 func (h *Hearing) Segment(id string) *Segment {
 	for _, s := range h.Segments {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// Sentence returns the sentence with the given id ("panel-2.4"), or nil.
+func (h *Hearing) Sentence(id string) *Sentence {
+	for _, s := range h.Sentences {
 		if s.ID == id {
 			return s
 		}

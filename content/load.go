@@ -21,10 +21,11 @@ import (
 const (
 	HearingFile    = "hearing.yaml"
 	VocabularyFile = "vocabulary.yaml"
-	ThemesFile     = "themes.yaml" // optional: without it there is no digest
+	ThemesFile     = "themes.yaml"   // optional: without it there is no digest
+	ExamplesFile   = "examples.yaml" // optional: the question bank
 )
 
-//go:embed hearing.yaml vocabulary.yaml themes.yaml bridge.tsv generic.txt summary.txt
+//go:embed hearing.yaml vocabulary.yaml themes.yaml examples.yaml judge.json bridge.tsv generic.txt summary.txt
 var embedded embed.FS
 
 // Embedded returns the content folder embedded in the binary, for Load.
@@ -66,6 +67,12 @@ func Load(fsys fs.FS) (*Hearing, error) {
 			return nil, err
 		}
 	}
+	var x examplesFile
+	if _, err := fs.Stat(fsys, ExamplesFile); err == nil {
+		if err := decode(fsys, ExamplesFile, &x); err != nil {
+			return nil, err
+		}
+	}
 	if f.Hearing.Source == "" {
 		return nil, fmt.Errorf("content: %s: hearing.source: missing (the summary's file name)", HearingFile)
 	}
@@ -81,12 +88,16 @@ func Load(fsys fs.FS) (*Hearing, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := builder{file: f, vocab: v, themes: t, source: string(src)}
+	judge, err := loadJudge(fsys)
+	if err != nil {
+		return nil, err
+	}
+	b := builder{file: f, vocab: v, themes: t, examples: x, source: string(src)}
 	h := b.build()
 	if err := errors.Join(b.errs...); err != nil {
 		return nil, fmt.Errorf("content: invalid:\n%w", err)
 	}
-	h.Bridge, h.Generic, h.CommonNouns = bridge, generic, nouns
+	h.Bridge, h.Generic, h.CommonNouns, h.Judge = bridge, generic, nouns, judge
 	for _, p := range h.People {
 		p.OrgShort = shortName(p.Organization, h.Vocabulary.Synonyms)
 	}
@@ -211,11 +222,12 @@ var (
 
 // builder turns the decoded files into a Hearing, collecting every problem.
 type builder struct {
-	file   hearingFile
-	vocab  vocabularyFile
-	themes themesFile
-	source string
-	errs   []error
+	file     hearingFile
+	vocab    vocabularyFile
+	themes   themesFile
+	examples examplesFile
+	source   string
+	errs     []error
 }
 
 func (b *builder) errorf(format string, args ...any) {
@@ -253,6 +265,7 @@ func (b *builder) build() *Hearing {
 	b.roles(h)
 	h.Vocabulary = b.vocabulary()
 	h.Themes = b.themesList()
+	h.Examples = b.examplesList(h)
 	return h
 }
 
@@ -394,7 +407,7 @@ func (b *builder) sentences(h *Hearing) {
 		for j, stf := range sf.Sentences {
 			where := fmt.Sprintf("%s: segment %s, sentence %d", HearingFile, seg.ID, j+1)
 			text := whitespace.ReplaceAllString(strings.TrimSpace(stf.Text), " ")
-			s := &Sentence{Index: len(h.Sentences), Text: text, Start: at, Segment: seg}
+			s := &Sentence{ID: fmt.Sprintf("%s.%d", seg.ID, j+1), Index: len(h.Sentences), Text: text, Start: at, Segment: seg}
 			if text == "" {
 				b.errorf("%s: text: missing", where)
 			} else if at >= 0 {

@@ -40,9 +40,14 @@ type Index struct {
 	h        *content.Hearing
 	passages bleve.Index
 	people   bleve.Index
-	terms    analysis.Analyzer // indexing analyzer: stop words removed
-	words    analysis.Analyzer // query analyzer: every word kept
-	vocab    *vocabulary
+	examples bleve.Index // the question bank; nil without one
+	// exampleTerms are each example's index terms, in the bank's order.
+	exampleTerms []map[string]bool
+	bank         bankCounts        // the bank's counts, whole
+	folds        [Folds]bankCounts // the counts of each fold's examples
+	terms        analysis.Analyzer // indexing analyzer: stop words removed
+	words        analysis.Analyzer // query analyzer: every word kept
+	vocab        *vocabulary
 	// fieldTerms holds, for each index and text field, the terms some
 	// document has there: a query for a term no document has is not sent.
 	fieldTerms map[bleve.Index]map[string]map[string]bool
@@ -93,6 +98,10 @@ func Build(h *content.Hearing) (*Index, error) {
 	if err := x.fill(); err != nil {
 		x.Close()
 		return nil, fmt.Errorf("index: build: %w", err)
+	}
+	if err := x.fillExamples(); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("index: build: examples: %w", err)
 	}
 	return x, nil
 }
@@ -267,7 +276,7 @@ func personID(p *content.Person) string     { return "p:" + p.ID }
 // Close releases the indexes' resources.
 func (x *Index) Close() error {
 	var err error
-	for _, i := range []bleve.Index{x.passages, x.people} {
+	for _, i := range []bleve.Index{x.passages, x.people, x.examples} {
 		if i != nil {
 			if e := i.Close(); e != nil && err == nil {
 				err = e
@@ -485,4 +494,12 @@ func Merge(out []Span) []Span {
 // share words the way a search would.
 func (x *Index) Terms(text string) []string {
 	return x.analyze(x.terms, text)
+}
+
+// Match is how a sentence matches topics, as a passage search would report
+// it without the score: its coverage and spans. It finds what a search did
+// not return, such as a sentence the question bank points at.
+func (x *Index) Match(s *content.Sentence, topics []Topic) Hit {
+	as := x.sentences[s.Index]
+	return Hit{Sentence: s, Coverage: coverage(topics, as.text, as.all), Spans: as.spans(topics)}
 }

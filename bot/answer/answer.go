@@ -70,6 +70,12 @@ type Response struct {
 	// Related are the passages closest to the rest of a question the summary
 	// does not cover: shown as related, never as the answer.
 	Related []Excerpt
+	// Uncertain is true when the judge found passages that may answer the
+	// question but not surely: they are in Related, offered as such.
+	Uncertain bool
+	// Confidence is the judge's probability that the passages found answer
+	// the question, when the judge decided; 0 otherwise.
+	Confidence float64
 	// Suggestions, when the summary does not cover the question, are things
 	// it does cover.
 	Suggestions []string
@@ -100,6 +106,8 @@ func (r Response) Abstained() bool { return len(r.Excerpts) == 0 && len(r.People
 // nothing particular is missing.
 func (r Response) Hedge() string {
 	switch {
+	case r.Uncertain:
+		return "I am not sure the summary answers that."
 	case r.NothingMore:
 		return "That is all the summary says on it."
 	case r.NeedsContext:
@@ -134,6 +142,14 @@ func (r Response) Hedge() string {
 		return "The summary does not mention " + strings.Join(r.Missing[:len(r.Missing)-1], ", ") + " or " + r.Missing[len(r.Missing)-1] + "."
 	}
 	return ""
+}
+
+// RelatedLabel heads the related passages of a reply that does not answer.
+func (r Response) RelatedLabel() string {
+	if r.Uncertain {
+		return "The closest passages, which may not answer it:"
+	}
+	return "Related passages, not an answer:"
 }
 
 // MoreLine says, after a recap, how many more statements the summary holds,
@@ -191,6 +207,7 @@ type Engine struct {
 	personal       map[string]bool // the words of people's names and titles, folded
 	hearingNth     int             // the hearing's number, from its title ("Second ..."), or 0
 	titleWords     map[string]bool // the words of the hearing's title, as questions are read
+	judge          *judge          // the fitted judge; nil without one (fixed thresholds)
 }
 
 // segmentAlias is another name of a segment, as folded words. A topical
@@ -202,9 +219,9 @@ type segmentAlias struct {
 	topical bool
 }
 
-// New returns an Engine over the hearing and its index.
-func New(h *content.Hearing, x *index.Index) *Engine {
-	e := &Engine{h: h, x: x, names: names(h), corrector: newCorrector(h), hearingNth: hearingNumber(h.Title),
+// newEngine returns an Engine over the hearing, its index and its judge.
+func newEngine(h *content.Hearing, x *index.Index, j *judge) *Engine {
+	e := &Engine{h: h, x: x, judge: j, names: names(h), corrector: newCorrector(h), hearingNth: hearingNumber(h.Title),
 		aliasesByFirst: map[string][]segmentAlias{}, panelTerms: map[*content.Segment][]string{}}
 	e.titleWords = map[string]bool{}
 	for _, w := range fold(h.Title) {
@@ -239,13 +256,17 @@ func New(h *content.Hearing, x *index.Index) *Engine {
 }
 
 // Open indexes the hearing and returns an Engine over it; Close releases
-// the index.
+// the index. A judge fitted on other features than the engine's is an error.
 func Open(h *content.Hearing) (*Engine, error) {
+	j, err := newJudge(h.Judge)
+	if err != nil {
+		return nil, err
+	}
 	x, err := index.Build(h)
 	if err != nil {
 		return nil, err
 	}
-	return New(h, x), nil
+	return newEngine(h, x, j), nil
 }
 
 // Close releases the engine's index.
@@ -258,7 +279,7 @@ func (e *Engine) Hearing() *content.Hearing { return e.h }
 // once normalised, and an error only when the search itself fails; a question
 // the summary does not cover gets a Response that Abstained.
 func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
-	r, err := e.ask(ctx, question)
+	r, err := e.ask(ctx, question, index.NoFold)
 	if err == nil && r.Abstained() {
 		r.Examples = e.Examples()
 	}
@@ -301,19 +322,15 @@ func Cut(question string) bool {
 	return utf8.RuneCountInString(question) > MaxQuestion && utf8.RuneCountInString(clean(question)) > MaxQuestion
 }
 
-func (e *Engine) ask(ctx context.Context, question string) (r Response, err error) {
-	q := Normalize(question)
-	words := possessive(fold(acronyms(asked(q))))
-	if len(words) == 0 { // nothing but punctuation, symbols or markup
-		return Response{Question: q}, ErrEmpty
+// ask answers a question; skip, when not negative, is an example of the
+// bank to leave out (see Examples).
+func (e *Engine) ask(ctx context.Context, question string, leftOut int) (r Response, err error) {
+	a, err := e.begin(ctx, question, leftOut)
+	if err != nil {
+		return a.Response, err
 	}
-	caps := capitals(acronyms(q))
-	a := asking{e: e, ctx: ctx, Response: Response{Question: q}, words: e.untitled(spelled(e.corrector.correct(words, caps))), caps: caps}
 	defer func() { r.segments, r.people = a.segments, a.people }() // what it was about, for a follow-up
-	a.people, a.rest = e.mentions(a.words)
-	a.people = leaders(a.words, a.people)
-	a.segments, _ = e.segments(a.words)
-	a.panelOfModerators()
+	q := a.Question
 	if absent := e.absent(a.words); absent != "" {
 		a.Missing, a.Absent, a.Suggestions = []string{absent}, true, e.Suggestions() // "the fourth panel"
 		return a.Response, nil
@@ -348,12 +365,32 @@ func (e *Engine) ask(ctx context.Context, question string) (r Response, err erro
 			return a.Response, err
 		}
 	}
+	if e.judge != nil {
+		return a.Response, a.decide()
+	}
 	if e.isPersonQuestion(a.words, a.people, a.rest) {
 		if done, err := a.person(); done || err != nil {
 			return a.Response, err
 		}
 	}
 	return a.Response, a.passages()
+}
+
+// begin reads a question: normalised, corrected, with the people and
+// segments it names. It returns ErrEmpty for a question of no words.
+func (e *Engine) begin(ctx context.Context, question string, leftOut int) (*asking, error) {
+	q := Normalize(question)
+	words := possessive(fold(acronyms(asked(q))))
+	if len(words) == 0 { // nothing but punctuation, symbols or markup
+		return &asking{Response: Response{Question: q}}, ErrEmpty
+	}
+	caps := capitals(acronyms(q))
+	a := &asking{e: e, ctx: ctx, fold: leftOut, Response: Response{Question: q}, words: e.untitled(spelled(e.corrector.correct(words, caps))), caps: caps}
+	a.people, a.rest = e.mentions(a.words)
+	a.people = leaders(a.words, a.people)
+	a.segments, _ = e.segments(a.words)
+	a.panelOfModerators()
+	return a, nil
 }
 
 // asking is one question on its way to an answer: what was read of it, and
@@ -372,6 +409,7 @@ type asking struct {
 
 	hits     []index.Hit // the passage search, run once and only when needed
 	searched bool
+	fold     int // a fold of the bank to leave out, or index.NoFold: see index.Folds
 }
 
 func (a *asking) search() ([]index.Hit, error) {
@@ -435,7 +473,7 @@ func (a *asking) person() (done bool, err error) {
 	e := a.e
 	// "the shipping guy": who is asked for, not a word of their title
 	described := slices.DeleteFunc(slices.Clone(a.words), func(w string) bool { return slices.Contains(casual, w) })
-	cards, err := e.personCards(a.ctx, strings.Join(described, " "), a.words, a.people, a.segments)
+	cards, _, err := e.personCards(a.ctx, strings.Join(described, " "), a.words, a.people, a.segments)
 	if err != nil {
 		return false, err
 	}
@@ -626,22 +664,20 @@ func (a *asking) weigh() (known bool, missing []string, share float64, key bool)
 	return known, asWritten(a.Question, missing), share, key
 }
 
-// passages answers with excerpts, a recap, or an honest abstention.
+// passages answers, without a judge, with excerpts, a recap, or an honest
+// abstention.
 func (a *asking) passages() error {
-	e := a.e
-	known, missing, share, key := a.weigh()
-	if !known && len(missing) == 0 && (len(a.segments) > 0 || len(a.people) > 0 || a.rd.recap || a.rd.group != 0) {
-		// "tl;dr of panel 2", "what did the panellists say?", "what did Swing say?"
-		a.Excerpts, a.Rest = e.recap(a.segments, a.people, a.rd.group)
-		a.More = len(a.Rest)
-		if len(a.Excerpts) == 0 {
-			a.Suggestions = e.Suggestions()
-		}
-		if len(a.segments) == 1 && len(a.people) == 0 && slices.ContainsFunc(a.words, func(w string) bool { return slices.Contains(positionWords, w) }) {
-			a.introduce(a.segments[0]) // "what came right before the third panel?": what it was, first
-		}
-		return nil
+	if a.recapOnly() {
+		return a.recapAsked()
 	}
+	_, missing, share, key := a.weigh()
+	return a.byThresholds(missing, share, key)
+}
+
+// byThresholds answers from the passage search alone, by fixed thresholds:
+// for a hearing without a question bank and a fitted judge.
+func (a *asking) byThresholds(missing []string, share float64, key bool) error {
+	e := a.e
 	hits, err := a.search()
 	if err != nil {
 		return err

@@ -13,6 +13,8 @@ type jsonResponse struct {
 	Answers     []jsonAnswer `json:"answers"`
 	People      []jsonPerson `json:"people"`
 	Abstained   bool         `json:"abstained"`
+	Uncertain   bool         `json:"uncertain,omitempty"`  // the closest passages, in related, may not answer it
+	Confidence  float64      `json:"confidence,omitempty"` // the judge's probability that the passages found answer it
 	More        int          `json:"more,omitempty"`
 	Missing     []string     `json:"missing,omitempty"`
 	NotCredited []string     `json:"not_credited,omitempty"`
@@ -53,7 +55,7 @@ type jsonRole struct {
 
 // MarshalJSON writes the response in the --json protocol.
 func (r Response) MarshalJSON() ([]byte, error) {
-	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained(),
+	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained() && !r.Uncertain, Uncertain: r.Uncertain, Confidence: r.Confidence,
 		More: r.More, Missing: r.Missing, NotCredited: append(fullNames(r.NotCredited), unheard(r.Unheard)...), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions, Cut: r.Cut, Resolved: r.Resolved}
 	if c := r.Context(); len(c.People)+len(c.Segments)+len(c.Shown) > 0 {
 		out.Context = &c

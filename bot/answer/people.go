@@ -465,10 +465,11 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 
 // personCards answers a person question: the people it names, the moderator
 // or panellists of the segment it names, or the people whose title,
-// organisation or role match it.
-func (e *Engine) personCards(ctx context.Context, q string, words []string, people []*content.Person, segments []*content.Segment) ([]Card, error) {
+// organisation or role match it. exact is true for the first two: the
+// hearing's structure answers them, no search is needed.
+func (e *Engine) personCards(ctx context.Context, q string, words []string, people []*content.Person, segments []*content.Segment) (cards []Card, exact bool, err error) {
 	if len(people) > 0 {
-		return e.cards(people), nil
+		return e.cards(people), true, nil
 	}
 	if len(segments) == 0 && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(panelWords, w) }) {
 		// "the panel on regional perspectives"
@@ -488,7 +489,7 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 			_, rest := e.segments(words) // "Asia" named the segment: it picks no one in it
 			hits, err := e.x.People(ctx, index.Query{Text: strings.Join(rest, " "), Limit: len(e.h.People)})
 			if err != nil {
-				return nil, fmt.Errorf("answer: %w", err)
+				return nil, false, fmt.Errorf("answer: %w", err)
 			}
 			var matched []*content.Person
 			for _, h := range hits {
@@ -501,12 +502,12 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 			}
 		}
 		if len(found) > 0 {
-			return e.cards(found), nil
+			return e.cards(found), true, nil
 		}
 	}
 	hits, err := e.x.People(ctx, index.Query{Text: q, Topics: e.topics(q), Segments: segments, Limit: maxCards})
 	if err != nil {
-		return nil, fmt.Errorf("answer: %w", err)
+		return nil, false, fmt.Errorf("answer: %w", err)
 	}
 	var found []*content.Person
 	for _, h := range hits {
@@ -515,7 +516,7 @@ func (e *Engine) personCards(ctx context.Context, q string, words []string, peop
 		}
 		found = append(found, h.Person)
 	}
-	return e.cards(found), nil
+	return e.cards(found), false, nil
 }
 
 // described returns the people whose name, title, organisation and roles
@@ -632,7 +633,8 @@ func (e *Engine) Who(ctx context.Context, who string) ([]Card, error) {
 	if people, _ := e.mentions(fold(q)); len(people) > 0 {
 		return e.cards(people), nil
 	}
-	return e.personCards(ctx, q, fold(q), nil, nil)
+	cards, _, err := e.personCards(ctx, q, fold(q), nil, nil)
+	return cards, err
 }
 
 // Segment returns the segment text names: a panel's number ("2", "ii",

@@ -520,7 +520,7 @@ func noAnswer(r answer.Response) message {
 	}
 	m := message{Blocks: []slack.Block{section(said)}, abstained: true}
 	if len(r.Related) > 0 {
-		m.Blocks[0] = section(said + "\n*Related passages, not an answer:*")
+		m.Blocks[0] = section(said + "\n*" + r.RelatedLabel() + "*")
 		m.Blocks = append(m.Blocks, excerptBlocks(r.Related)...)
 	}
 	if len(r.Examples) > 0 {

@@ -51,7 +51,7 @@ func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 			b.WriteString(wrap(fmt.Sprintf("The hearing's summary does not cover %q.", r.Question), nil, st, 0, false))
 		}
 		if len(r.Related) > 0 {
-			b.WriteString(wrap(st.em("Related passages, not an answer:", bold), nil, Style{Width: st.Width}, 0, false) + "\n")
+			b.WriteString(wrap(st.em(r.RelatedLabel(), bold), nil, Style{Width: st.Width}, 0, false) + "\n")
 			for i, x := range r.Related {
 				if i > 0 {
 					b.WriteString("\n")

@@ -1,0 +1,327 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"hearingbot/content"
+)
+
+// fieldQuestion is an example's question, in the examples index.
+const fieldQuestion = "question"
+
+// Folds is how many parts the question bank is cut into for fitting: the
+// judge learns from each example as the bank without the example's part
+// would answer it, so that it learns how a question the bank does not hold
+// fares (cross-fitting), not how well the bank knows its own questions.
+const Folds = 5
+
+// FoldOf is the part of the bank an example belongs to. The bank lists each
+// sentence's examples together, so every part holds some of each.
+func FoldOf(example int) int { return example % Folds }
+
+// NoFold, as a fold, leaves nothing out of the bank.
+const NoFold = -1
+
+// ExampleHit is an example of the question bank that resembles a question.
+type ExampleHit struct {
+	Example  int // index into content.Hearing.Examples
+	Score    float64
+	Coverage float64 // as Hit.Coverage, against the example's words
+}
+
+// fillExamples indexes the question bank, one document an example, in one
+// batch, and gathers what Unanswerability and Expand need. Without a bank
+// there is no examples index and the bank's searches find nothing.
+func (x *Index) fillExamples() error {
+	if len(x.h.Examples) == 0 {
+		return nil
+	}
+	idx, err := newIndex(x.h, map[string]float64{fieldQuestion: 0}, nil)
+	if err != nil {
+		return err
+	}
+	x.examples = idx
+	x.fieldTerms[idx] = map[string]map[string]bool{fieldQuestion: {}}
+	b := idx.NewBatch()
+	for i, ex := range x.h.Examples {
+		terms := map[string]bool{}
+		for _, term := range x.Terms(ex.Question) {
+			terms[term] = true
+			x.fieldTerms[idx][fieldQuestion][term] = true
+		}
+		x.exampleTerms = append(x.exampleTerms, terms)
+		if err := b.Index(exampleID(i), map[string]interface{}{fieldQuestion: ex.Question}); err != nil {
+			return err
+		}
+	}
+	x.count()
+	return idx.Batch(b)
+}
+
+func exampleID(i int) string { return fmt.Sprintf("x%05d", i) }
+
+// Examples searches the question bank for the examples most like q's text
+// (its words and their vocabulary equivalents, as Passages searches them),
+// best first, leaving out the examples of fold (NoFold: none).
+func (x *Index) Examples(ctx context.Context, q Query, fold int) ([]ExampleHit, error) {
+	if x.examples == nil {
+		return nil, nil
+	}
+	topics := q.Topics
+	if topics == nil {
+		topics = x.Topics(q.Text)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	asked := limit
+	if fold != NoFold {
+		asked = limit * 2 // a fifth of them left out, give or take
+	}
+	res, err := x.search(ctx, x.examples, topics, map[string]float64{fieldQuestion: boostText}, nil, asked, false)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]ExampleHit, 0, limit)
+	for _, dm := range res.Hits {
+		i, err := strconv.Atoi(dm.ID[1:])
+		if err != nil || i < 0 || i >= len(x.exampleTerms) {
+			return nil, fmt.Errorf("index: unknown document %q", dm.ID)
+		}
+		if fold != NoFold && FoldOf(i) == fold || len(hits) == limit {
+			continue
+		}
+		terms := x.exampleTerms[i]
+		hits = append(hits, ExampleHit{Example: i, Score: dm.Score, Coverage: coverage(topics, terms, terms)})
+	}
+	return hits, nil
+}
+
+// termCount is how many answerable and unanswerable examples hold a term.
+type termCount struct{ answerable, unanswerable int }
+
+// pooled is one sentence's examples taken together as one document: each
+// term's count, and their number of terms. A question's words are matched
+// against what all of a sentence's examples say, so that two examples
+// worded differently both count (document expansion).
+type pooled struct {
+	counts map[string]int
+	length int
+}
+
+// bankCounts are the bank's counts: of the terms of answerable and
+// unanswerable examples, and each target's pooled examples.
+type bankCounts struct {
+	terms map[string]termCount
+	pools []pooled // by target, see Target
+}
+
+// Target numbers what answers examples, for Expand: a sentence by its
+// index, then each person, then each segment, in the hearing's order; -1
+// for an unanswerable example.
+func (x *Index) Target(ex content.Example) int {
+	nS, nP := len(x.h.Sentences), len(x.h.People)
+	switch {
+	case ex.Sentence != nil:
+		return ex.Sentence.Index
+	case ex.Person != nil:
+		return nS + slices.Index(x.h.People, ex.Person)
+	case ex.Segment != nil:
+		return nS + nP + slices.Index(x.h.Segments, ex.Segment)
+	}
+	return -1
+}
+
+// PersonTarget and SegmentTarget are a person's and a segment's targets.
+func (x *Index) PersonTarget(p *content.Person) int { return x.Target(content.Example{Person: p}) }
+func (x *Index) SegmentTarget(s *content.Segment) int {
+	return x.Target(content.Example{Segment: s})
+}
+
+func (x *Index) targets() int { return len(x.h.Sentences) + len(x.h.People) + len(x.h.Segments) }
+
+// count gathers the bank's counts, whole and for each fold.
+func (x *Index) count() {
+	newCounts := func() bankCounts {
+		return bankCounts{terms: map[string]termCount{}, pools: make([]pooled, x.targets())}
+	}
+	x.bank = newCounts()
+	for f := range Folds {
+		x.folds[f] = newCounts()
+	}
+	for i, ex := range x.h.Examples {
+		for _, c := range []*bankCounts{&x.bank, &x.folds[FoldOf(i)]} {
+			for term := range x.exampleTerms[i] {
+				t := c.terms[term]
+				if ex.Unanswerable() {
+					t.unanswerable++
+				} else {
+					t.answerable++
+				}
+				c.terms[term] = t
+				if t := x.Target(ex); t >= 0 {
+					p := &c.pools[t]
+					if p.counts == nil {
+						p.counts = map[string]int{}
+					}
+					p.counts[term]++
+					p.length++
+				}
+			}
+		}
+	}
+}
+
+// minSupport is how many examples must hold a term for Unanswerability to
+// read anything into it.
+const minSupport = 3
+
+// Unanswerability is how strongly a word of text marks questions the summary
+// does not answer: of text's terms that at least minSupport examples hold,
+// the highest share of unanswerable examples among them (smoothed), or 0.
+// The examples of fold are left out of the counts (NoFold: none).
+func (x *Index) Unanswerability(text string, fold int) float64 {
+	best := 0.0
+	for _, term := range x.Terms(text) {
+		c := x.bank.terms[term]
+		if fold != NoFold {
+			f := x.folds[fold].terms[term]
+			c.answerable, c.unanswerable = c.answerable-f.answerable, c.unanswerable-f.unanswerable
+		}
+		if n := c.answerable + c.unanswerable; n >= minSupport {
+			best = max(best, (float64(c.unanswerable)+0.5)/(float64(n)+1))
+		}
+	}
+	return best
+}
+
+// Expanded is how well a question matches the examples of one sentence
+// taken together.
+type Expanded struct {
+	Score    float64 // BM25 of the question's topics against the pooled examples
+	Coverage float64 // the share of the question's weight they hold, as Hit.Coverage
+	// Covered is the share the pooled examples and the sentence hold
+	// between them: what of the question neither says.
+	Covered float64
+}
+
+// Expand scores every target's pooled examples against the topics, by
+// target (see Target); a target without examples scores 0. The examples of
+// fold are left out of the pools (NoFold: none).
+func (x *Index) Expand(topics []Topic, fold int) []Expanded {
+	const k1, b = 1.2, 0.75
+	out := make([]Expanded, x.targets())
+	if len(x.bank.pools) == 0 {
+		return out
+	}
+	count := func(s int, term string) int {
+		n := x.bank.pools[s].counts[term]
+		if fold != NoFold {
+			n -= x.folds[fold].pools[s].counts[term]
+		}
+		return n
+	}
+	lengths := make([]float64, len(out))
+	docsWith := map[string]int{}
+	var docs, total float64
+	for s, p := range x.bank.pools {
+		lengths[s] = float64(p.length)
+		if fold != NoFold {
+			lengths[s] -= float64(x.folds[fold].pools[s].length)
+		}
+		if lengths[s] > 0 {
+			docs++
+			total += lengths[s]
+		}
+		for _, t := range topics {
+			for _, term := range t.Terms {
+				if count(s, term) > 0 {
+					docsWith[term]++
+				}
+			}
+			for _, e := range t.Equivalents {
+				if len(e.Terms) == 1 && count(s, e.Terms[0]) > 0 {
+					docsWith[e.Terms[0]]++
+				}
+			}
+		}
+	}
+	if docs == 0 {
+		return out
+	}
+	avg := total / docs
+	for s := range out {
+		if lengths[s] == 0 {
+			continue
+		}
+		score := func(term string, weight float64) float64 {
+			tf := float64(count(s, term))
+			if tf <= 0 {
+				return 0
+			}
+			n := float64(docsWith[term])
+			idf := math.Log(1 + (docs-n+0.5)/(n+0.5))
+			return weight * idf * tf * (k1 + 1) / (tf + k1*(1-b+b*lengths[s]/avg))
+		}
+		has := map[string]bool{}
+		for _, t := range topics {
+			best := 0.0
+			for _, term := range t.Terms {
+				best += score(term, 1)
+				has[term] = count(s, term) > 0
+			}
+			for _, e := range t.Equivalents {
+				for _, term := range e.Terms {
+					has[term] = count(s, term) > 0
+				}
+				if len(e.Terms) == 1 {
+					best = max(best, score(e.Terms[0], e.Weight))
+				}
+			}
+			out[s].Score += best
+		}
+		out[s].Coverage = coverage(topics, has, has)
+		if s < len(x.sentences) {
+			for term := range x.sentences[s].all {
+				has[term] = true
+			}
+		}
+		out[s].Covered = coverage(topics, has, has)
+	}
+	return out
+}
+
+// Unseen is the share of the topics' weight that neither the hearing nor any
+// answerable example holds (leaving out the examples of fold): the words of
+// a question that nobody asking what the summary answers has used.
+func (x *Index) Unseen(topics []Topic, fold int) float64 {
+	var total, unseen float64
+	seen := func(terms []string) bool {
+		for _, term := range terms {
+			n := x.bank.terms[term].answerable
+			if fold != NoFold {
+				n -= x.folds[fold].terms[term].answerable
+			}
+			if n == 0 {
+				return false
+			}
+		}
+		return len(terms) > 0
+	}
+	for _, t := range topics {
+		w := max(t.Weight, 0.1)
+		total += w
+		if !t.Known && !seen(t.Terms) && !slices.ContainsFunc(t.Equivalents, func(p Phrase) bool { return seen(p.Terms) }) {
+			unseen += w
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return unseen / total
+}
