@@ -73,7 +73,7 @@ func TestPeopleAsTheSummaryGivesThem(t *testing.T) {
 func broken(t *testing.T, file, old, new string) fs.FS {
 	t.Helper()
 	m := fstest.MapFS{}
-	for _, name := range []string{HearingFile, VocabularyFile, ThemesFile, "summary.txt"} {
+	for _, name := range []string{HearingFile, VocabularyFile, ThemesFile, ExamplesFile, JudgeFile, "summary.txt"} {
 		data, err := fs.ReadFile(embedded, name)
 		if err != nil {
 			t.Fatal(err)
@@ -135,6 +135,12 @@ func TestLoadRejectsBrokenContent(t *testing.T) {
 		{"theme without title", ThemesFile, "title: Decent work and fair recruitment", "title: \"\"", "(decent-work): title: missing"},
 		{"theme title too long", ThemesFile, "title: Decent work and fair recruitment", "title: " + strings.Repeat("long ", 40), "title: 199 characters, at most 150"},
 		{"unknown theme field", ThemesFile, "description: Fair recruitment", "summary: Fair recruitment", "field summary not found"},
+		{"an example for an unknown sentence", ExamplesFile, "  panel-2.4:\n", "  panel-2.40:\n", `sentences: "panel-2.40": no such sentence`},
+		{"an example for an unknown person", ExamplesFile, "  jochem-de-boer:\n", "  jochem-boer:\n", `people: "jochem-boer": no such person`},
+		{"an example for an unknown segment", ExamplesFile, "  panel-3-americas:\n    - ", "  panel-3-america:\n    - ", `segments: "panel-3-america": no such segment`},
+		{"an example given twice", ExamplesFile, "unanswerable:\n", "unanswerable:\n  - GREY economy demand!\n", `is given twice (first under sentences.panel-2.4)`},
+		{"an unknown field in the bank", ExamplesFile, "unanswerable:\n", "unanswerables:\n", "field unanswerables not found"},
+		{"a judge whose thresholds are the wrong way round", JudgeFile, `"uncertain": `, `"uncertain": 1`, "thresholds: want 0 < uncertain"},
 		{"extra text at the end of the summary", "summary.txt", "different parts of the world.", "different parts of the world. And more.",
 			"the summary goes on past the last sentence: And more."},
 	} {
@@ -159,6 +165,55 @@ func TestThemesAreOptional(t *testing.T) {
 	}
 	if got := len(Default().Themes); got < 5 {
 		t.Errorf("the embedded hearing has %d themes", got)
+	}
+}
+
+func TestBankIsOptional(t *testing.T) {
+	m := broken(t, "", "", "").(fstest.MapFS)
+	delete(m, ExamplesFile)
+	delete(m, JudgeFile)
+	h, err := Load(m)
+	if err != nil || len(h.Examples) != 0 || h.Judge != nil || h.Unexampled() != nil {
+		t.Fatalf("without a bank: %d examples, judge %v, %v", len(h.Examples), h.Judge, err)
+	}
+}
+
+// Every sentence that states something has examples, each sentence, person
+// and segment id the bank names resolves, and the bank holds questions the
+// summary does not answer.
+func TestTheBankCoversTheHearing(t *testing.T) {
+	h := Default()
+	if u := h.Unexampled(); len(u) > 0 {
+		t.Errorf("sentences without examples: %v", u)
+	}
+	per := map[string]int{}
+	unanswerable := 0
+	for _, x := range h.Examples {
+		if x.Unanswerable() {
+			unanswerable++
+		}
+		per[x.Target()]++
+	}
+	for _, s := range h.Sentences {
+		if n := per[s.ID]; (s.Kind == Statement || s.Kind == Narrative) && n < 20 {
+			t.Errorf("%s: %d examples, want 20 or more", s.ID, n)
+		}
+	}
+	for _, p := range h.People {
+		if per[p.ID] < 10 {
+			t.Errorf("%s: %d examples, want 10 or more", p.ID, per[p.ID])
+		}
+	}
+	for _, s := range h.Segments {
+		if per[s.ID] < 10 {
+			t.Errorf("%s: %d examples, want 10 or more", s.ID, per[s.ID])
+		}
+	}
+	if unanswerable < 400 {
+		t.Errorf("%d unanswerable examples, want 400 or more", unanswerable)
+	}
+	if s := h.Sentence("panel-2.4"); s == nil || !strings.HasPrefix(s.Text, "Grey economy") {
+		t.Errorf("sentence panel-2.4 = %v", s)
 	}
 }
 

@@ -9,8 +9,11 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -410,9 +413,10 @@ func (x *Index) People(ctx context.Context, q Query) ([]Hit, error) {
 
 func (x *Index) search(ctx context.Context, idx bleve.Index, topics []Topic, fields map[string]float64, extra []query.Query, limit int, locations bool) (*bleve.SearchResult, error) {
 	var should []query.Query
+	names := slices.Sorted(maps.Keys(fields))
 	for _, t := range topics {
-		for field, boost := range fields {
-			should = append(should, t.queries(field, boost, x.fieldTerms[idx][field])...)
+		for _, field := range names {
+			should = append(should, t.queries(field, fields[field], x.fieldTerms[idx][field])...)
 		}
 	}
 	if len(should) == 0 {
@@ -422,15 +426,30 @@ func (x *Index) search(ctx context.Context, idx bleve.Index, topics []Topic, fie
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(should...), limit, 0, false)
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(should...), limit+spare, 0, false)
 	req.IncludeLocations = locations
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
+	// Scores differ in their last bits from one build of an index to the
+	// next (Bleve adds a document's clause scores in an order that depends on
+	// how its documents were numbered): rounded, and ties ordered by id, the
+	// same question ranks the same everywhere, which fitting the judge needs.
+	for _, dm := range res.Hits {
+		dm.Score = math.Round(dm.Score*1e9) / 1e9
+	}
+	slices.SortStableFunc(res.Hits, func(a, b *search.DocumentMatch) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+	})
+	res.Hits = res.Hits[:min(len(res.Hits), limit)]
 	return res, nil
 }
+
+// spare is how many hits a search asks Bleve for beyond its limit, so that
+// a tie at the limit is settled by id, not by the last bits of a score.
+const spare = 2
 
 func termQuery(field, term string, boost float64) query.Query {
 	q := bleve.NewTermQuery(term)

@@ -192,11 +192,13 @@ func featureNames[T any](fs []feature[T]) []string {
 	return out
 }
 
-// measure is x's feature vector.
+// measure is x's feature vector, to nine decimals: Bleve's scores differ in
+// their last bits from one build of an index to the next, and the fitted
+// file must not.
 func measure[T any](fs []feature[T], q *question, x T) []float64 {
 	v := make([]float64, len(fs))
 	for i, f := range fs {
-		v[i] = f.measure(q, x)
+		v[i] = math.Round(f.measure(q, x)*1e9) / 1e9
 	}
 	return v
 }

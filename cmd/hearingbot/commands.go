@@ -329,6 +329,49 @@ func check(args []string, s Streams) error {
 	defer e.Close()
 	fmt.Fprintf(s.Out, "%s: ok: %d segments, %d sentences, %d people, %d themes, %d vocabulary groups, %d bridge links, %d generic words; indexed in %s\n",
 		where, len(h.Segments), len(h.Sentences), len(h.People), len(h.Themes), len(h.Vocabulary.Synonyms), len(h.Bridge), len(h.Generic), time.Since(start).Round(time.Millisecond))
+	return checkBank(s, h, e)
+}
+
+// checkBank reports the question bank: what it holds, the sentences it
+// gives no example for (an error), whether the judge is fitted to it, and
+// how well the engine answers it.
+func checkBank(s Streams, h *content.Hearing, e *answer.Engine) error {
+	if len(h.Examples) == 0 {
+		fmt.Fprintln(s.Out, "question bank: none (answers by fixed thresholds; add examples.yaml to learn from examples)")
+		return nil
+	}
+	counts := map[string]int{}
+	for _, x := range h.Examples {
+		switch {
+		case x.Sentence != nil:
+			counts["sentences"]++
+		case x.Person != nil:
+			counts["people"]++
+		case x.Segment != nil:
+			counts["segments"]++
+		default:
+			counts["unanswerable"]++
+		}
+	}
+	fmt.Fprintf(s.Out, "question bank: %d examples: %d for sentences, %d for people, %d for segments, %d the summary does not answer\n",
+		len(h.Examples), counts["sentences"], counts["people"], counts["segments"], counts["unanswerable"])
+	if h.Judge == nil {
+		fmt.Fprintln(s.Out, "judge: none fitted (go run ./cmd/hearingjudge writes judge.json); answers by fixed thresholds")
+	}
+	f, err := e.CheckBank(context.Background())
+	if err != nil {
+		return err
+	}
+	pct := func(a, b int) float64 { return 100 * float64(a) / float64(max(b, 1)) }
+	fmt.Fprintf(s.Out, "bank, each example asked without its fifth of the bank: %.1f%% of %d answered with what it names, %.1f%% of %d unanswerable declined, %.1f%% answered wrongly\n",
+		pct(f.Right, f.Answerable), f.Answerable, pct(f.Declined, f.Unanswerable), f.Unanswerable, pct(f.Wrong, f.Answerable+f.Unanswerable))
+	if missing := h.Unexampled(); len(missing) > 0 {
+		ids := make([]string, len(missing))
+		for i, m := range missing {
+			ids[i] = m.ID
+		}
+		return fmt.Errorf("%s: %d sentences that state something have no example: %s", content.ExamplesFile, len(missing), strings.Join(ids, ", "))
+	}
 	return nil
 }
 
