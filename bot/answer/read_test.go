@@ -248,3 +248,26 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// Names as people spell them by ear, and typos of two letters in long words.
+func TestSpellingAsPeopleType(t *testing.T) {
+	c := engine(t).corrector
+	for in, want := range map[string]string{
+		"rafik azis":           "rafeek azeez",
+		"william lacey swing":  "william lacy swing",
+		"trafiking":            "trafficking",
+		"smugling":             "smuggling",
+		"reprsented":           "represented",
+		"password":             "password", // a word, not a typo of "passport"
+		"what about the visas": "what about the visas",
+	} {
+		if got := strings.Join(c.correct(strings.Fields(in), nil), " "); got != want {
+			t.Errorf("correct(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, tc := range []struct{ w, code string }{{"azis", "A220"}, {"azeez", "A220"}, {"rafik", "R120"}, {"rafeek", "R120"}, {"lacey", "L200"}} {
+		if got := soundex(tc.w); got != tc.code {
+			t.Errorf("soundex(%q) = %q, want %q", tc.w, got, tc.code)
+		}
+	}
+}
