@@ -208,7 +208,7 @@ func TestEval(t *testing.T) {
 		floors *figures // nil: scored, not held to floors
 	}{
 		{"testdata/eval-dev.jsonl", &figures{top1: 100, top3: 100, paraphraseTop3: 100, abstain: 100, speaker: 100, verbatim: 100, foundTop3: 100, wrong: 0}},
-		{"testdata/eval-dev2.jsonl", &figures{top1: 92, top3: 92, paraphraseTop3: 92, abstain: 90, speaker: 100, verbatim: 100, foundTop3: 95, wrong: 5}},
+		{"testdata/eval-dev2.jsonl", &figures{top1: 92, top3: 92, paraphraseTop3: 92, abstain: 90, speaker: 100, verbatim: 100, foundTop3: 94, wrong: 5}},
 		{"testdata/eval-dev3.jsonl", &figures{top1: 95, top3: 95, paraphraseTop3: 91, abstain: 100, speaker: 85, verbatim: 100, foundTop3: 97, wrong: 2}},
 		{"testdata/eval-dev4.jsonl", &figures{top1: 91, top3: 91, paraphraseTop3: 88, abstain: 81, speaker: 100, verbatim: 100, foundTop3: 93, wrong: 11}},
 		{"testdata/eval-dev5.jsonl", &figures{top1: 83, top3: 84, paraphraseTop3: 84, abstain: 93, speaker: 90, verbatim: 100, foundTop3: 88, wrong: 6}},

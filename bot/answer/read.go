@@ -320,4 +320,3 @@ var shorthand = map[string]string{"wat": "what", "wut": "what", "wot": "what", "
 var contractions = map[string]string{"aren": "are", "isn": "is", "wasn": "was", "weren": "were", "don": "do",
 	"doesn": "does", "didn": "did", "haven": "have", "hasn": "has", "hadn": "had", "won": "will", "wouldn": "would",
 	"shouldn": "should", "couldn": "could", "can": "can", "mustn": "must"}
-
