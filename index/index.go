@@ -58,9 +58,15 @@ type Index struct {
 	// matched is known without asking Bleve for term locations, which
 	// cost more than the search; byID finds a sentence by document id.
 	sentences []analysedSentence
-	byID      map[string]int
+	// personTerms are each person's index terms, in the hearing's order: of
+	// their name, title and organisation (strong), and with their roles (all).
+	personTerms []analysedPerson
+	byID        map[string]int
 	stopWords analysis.TokenMap // the indexing analyzer's stop words
 }
+
+// analysedPerson is a person's index terms, as People matches them.
+type analysedPerson struct{ strong, all map[string]bool }
 
 // analysedSentence is a sentence's index terms with their places in its
 // text, the set of those terms, and that set with its context field's terms.
@@ -207,6 +213,14 @@ func (x *Index) fill() error {
 			fieldSegment: segs,
 		}
 		record(x.people, doc)
+		terms := analysedPerson{strong: map[string]bool{}, all: map[string]bool{}}
+		for _, f := range []string{fieldName, fieldText, fieldContext} {
+			for _, term := range x.Terms(doc[f].(string)) {
+				terms.all[term] = true
+				terms.strong[term] = terms.strong[term] || f != fieldContext
+			}
+		}
+		x.personTerms = append(x.personTerms, terms)
 		if err := b.Index(personID(p), doc); err != nil {
 			return err
 		}
@@ -521,4 +535,14 @@ func (x *Index) Terms(text string) []string {
 func (x *Index) Match(s *content.Sentence, topics []Topic) Hit {
 	as := x.sentences[s.Index]
 	return Hit{Sentence: s, Coverage: coverage(topics, as.text, as.all), Spans: as.spans(topics)}
+}
+
+// PersonCoverage is how much of the topics' weight a person's name, title,
+// organisation and roles hold, as People's Hit.Coverage.
+func (x *Index) PersonCoverage(p *content.Person, topics []Topic) float64 {
+	i := slices.Index(x.h.People, p)
+	if i < 0 {
+		return 0
+	}
+	return coverage(topics, x.personTerms[i].strong, x.personTerms[i].all)
 }

@@ -503,7 +503,7 @@ func (a *asking) person() (done bool, err error) {
 	if len(cards) == 0 {
 		return false, nil
 	}
-	a.People, a.Excerpts = cards, e.personExcerpts(cards)
+	a.People, a.Excerpts = cards, e.personExcerpts(cards, a.segments)
 	return true, nil
 }
 

@@ -55,7 +55,7 @@ func (a *asking) compose(q *question, ranked []judged, p float64) error {
 				}
 				a.People = e.cards(people)
 			}
-			a.Excerpts = e.personExcerpts(a.People)
+			a.Excerpts = e.personExcerpts(a.People, a.segments)
 			return nil
 		case top.segment != nil:
 			a.segments = []*content.Segment{top.segment}
@@ -70,8 +70,11 @@ func (a *asking) compose(q *question, ranked []judged, p float64) error {
 	switch {
 	case p < j.Uncertain || len(excerpts) == 0 || p < j.Answer && key:
 		// Unlikely, or unsure and a key word is nowhere in the summary
-		// ("remittances"): say what is missing.
+		// ("remittances"): say what is missing, the figure asked for first.
 		a.Missing, a.Related, a.Suggestions = missing, e.pick(a.hits, minCoverage/2*(1-share), a.named), e.Suggestions()
+		if figure := asksFigure(a.words); figure != "" {
+			a.Missing, a.Figure = []string{figure}, true
+		}
 	case p < j.Answer:
 		a.Uncertain, a.Related, a.Suggestions = true, excerpts, e.Suggestions()
 	case q.person && len(a.people) == 0:

@@ -31,11 +31,24 @@ const (
 var ErrNoBank = errors.New("answer: the hearing has no question bank to fit the judge to")
 
 // sample is one bank question, read and searched as if the bank did not
-// hold it, and which of its candidates is right (-1: none is).
+// hold it, and what answers it.
 type sample struct {
 	q       *question
-	right   int
 	example content.Example
+}
+
+// answers reports whether a candidate answers the example: it is what the
+// example names, or, for a person, a sentence that says what they did
+// (answered with their card: "who organised the hearing?").
+func (s sample) answers(c candidate) bool {
+	ex := s.example
+	switch {
+	case ex.Unanswerable():
+		return false
+	case c.Sentence != nil && ex.Person != nil:
+		return s.q.person && slices.Contains(s.q.a.e.doers(s.q.a.e.excerpt(c.Sentence, nil)), ex.Person)
+	}
+	return c.Sentence == ex.Sentence && c.person == ex.Person && c.segment == ex.Segment
 }
 
 // Fit fits the judge to the hearing's question bank. It is deterministic;
@@ -58,8 +71,8 @@ func Fit(ctx context.Context, h *content.Hearing) (*content.Judge, error) {
 	var rows [][]float64
 	var labels []float64
 	for _, s := range samples {
-		for k, c := range s.q.r.candidates {
-			rows, labels = append(rows, measure(candidateFeatures, s.q, c)), append(labels, flag(k == s.right))
+		for _, c := range s.q.r.candidates {
+			rows, labels = append(rows, measure(candidateFeatures, s.q, c)), append(labels, flag(s.answers(c)))
 		}
 	}
 	j.Candidate = fitModel(featureNames(candidateFeatures), rows, labels)
@@ -71,7 +84,7 @@ func Fit(ctx context.Context, h *content.Hearing) (*content.Judge, error) {
 	var right []bool
 	for _, s := range samples {
 		ranked := rankBy(j.Candidate, s.q)
-		ok := s.right >= 0 && composes(ranked, s.example)
+		ok := s.composes(ranked)
 		rows, labels, right = append(rows, measure(verdictFeatures, s.q, ranked)), append(labels, flag(ok)), append(right, ok)
 	}
 	j.Verdict = fitModel(featureNames(verdictFeatures), rows, labels)
@@ -102,13 +115,7 @@ func (e *Engine) samples(ctx context.Context) ([]sample, error) {
 		if q.exact {
 			continue // answered without the judge
 		}
-		s := sample{q: q, right: -1, example: ex}
-		for k, c := range q.r.candidates {
-			if c.answers() == (content.Example{Sentence: ex.Sentence, Person: ex.Person, Segment: ex.Segment}) {
-				s.right = k
-			}
-		}
-		out = append(out, s)
+		out = append(out, sample{q: q, example: ex})
 	}
 	return out, nil
 }
@@ -116,14 +123,14 @@ func (e *Engine) samples(ctx context.Context) ([]sample, error) {
 // composes reports whether the answer composed of the ranked candidates holds
 // what answers the example: its sentence among the excerpts quoted, the
 // person or segment first.
-func composes(ranked []judged, ex content.Example) bool {
-	if len(ranked) == 0 {
+func (s sample) composes(ranked []judged) bool {
+	switch {
+	case len(ranked) == 0:
 		return false
+	case s.example.Sentence == nil:
+		return s.answers(ranked[0].candidate)
 	}
-	if ex.Sentence == nil {
-		return ranked[0].person == ex.Person && ranked[0].segment == ex.Segment
-	}
-	return slices.ContainsFunc(quoted(sentences(ranked)), func(c judged) bool { return c.Sentence == ex.Sentence })
+	return slices.ContainsFunc(quoted(sentences(ranked)), func(c judged) bool { return s.answers(c.candidate) })
 }
 
 // fitModel fits a logistic regression to rows and their labels (0 or 1).

@@ -91,8 +91,14 @@ var candidateFeatures = []feature[candidate]{
 	{"person card", func(q *question, c candidate) float64 { return flag(c.person != nil) }},
 	{"person card, person asked", func(q *question, c candidate) float64 { return flag(c.person != nil && q.person) }},
 	{"sentence, person asked", func(q *question, c candidate) float64 { return flag(c.Sentence != nil && q.person) }},
+	// "Who organised the hearing?": a sentence that says who did it.
+	{"sentence naming its doers, person asked", func(q *question, c candidate) float64 {
+		return flag(c.Sentence != nil && q.person && len(q.a.e.doers(q.a.e.excerpt(c.Sentence, nil))) > 0)
+	}},
 	{"person search found", func(q *question, c candidate) float64 { return flag(c.listed > 0) }},
 	{"person search first", func(q *question, c candidate) float64 { return flag(c.listed == 1) }},
+	{"person's coverage", func(q *question, c candidate) float64 { return c.personal }},
+	{"person search found, bank silent", func(q *question, c candidate) float64 { return flag(c.listed > 0 && c.votes == 0) }},
 	{"recap", func(q *question, c candidate) float64 { return flag(c.segment != nil) }},
 	{"recap, recap asked", func(q *question, c candidate) float64 { return flag(c.segment != nil && q.recap) }},
 	{"figure asked, none given", func(q *question, c candidate) float64 {
@@ -277,7 +283,7 @@ func (a *asking) decide() error {
 		return err
 	}
 	if q.exact { // "Who is Claire Falconer?", "Who moderated panel 2?"
-		a.People, a.Excerpts = q.cards, a.e.personExcerpts(q.cards)
+		a.People, a.Excerpts = q.cards, a.e.personExcerpts(q.cards, a.segments)
 		return nil
 	}
 	j := a.e.judge

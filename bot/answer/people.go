@@ -593,7 +593,7 @@ func (e *Engine) Card(p *content.Person) Card {
 
 // personExcerpts cites, for person cards, the sentences that introduce the
 // people and then what the summary credits them with.
-func (e *Engine) personExcerpts(cards []Card) []Excerpt {
+func (e *Engine) personExcerpts(cards []Card, segments []*content.Segment) []Excerpt {
 	var picked []*content.Sentence
 	add := func(s *content.Sentence) {
 		if len(picked) < MaxExcerpts && !slices.Contains(picked, s) {
@@ -610,7 +610,9 @@ func (e *Engine) personExcerpts(cards []Card) []Excerpt {
 	}
 	for _, c := range cards {
 		for _, s := range c.Statements {
-			add(s)
+			if len(segments) == 0 || inAny(s, segments) { // "who spoke in the closing?": what they said there
+				add(s)
+			}
 		}
 	}
 	var out []Excerpt

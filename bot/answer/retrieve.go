@@ -32,6 +32,7 @@ type candidate struct {
 	segment   *content.Segment // a segment's recap
 	found     bool             // the passage search returned the sentence
 	listed    int              // the person's place among those the person search found, from 1; 0 when it did not
+	personal  float64          // how much of the question the person's name, title, organisation and roles hold
 	example   float64          // its best example's score, relative to the best example's
 	coverage  float64          // how much of the question that example covers
 	votes     float64          // its examples' share of the example hits' scores
@@ -93,6 +94,11 @@ func (a *asking) retrieve(cards []Card) (retrieval, error) {
 		c := &r.candidates[k]
 		x := topical[a.e.x.Target(c.answers())]
 		c.topical, c.covered = x.Coverage, max(x.Covered, c.Coverage)
+	}
+	for k := range r.candidates {
+		if c := &r.candidates[k]; c.person != nil {
+			c.personal = a.e.x.PersonCoverage(c.person, topics) // of the whole question: names and roles count
+		}
 	}
 	r.unseen = a.e.x.Unseen(a.reading().topics, a.fold)
 	return r, nil
