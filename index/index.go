@@ -62,7 +62,7 @@ type Index struct {
 	// their name, title and organisation (strong), and with their roles (all).
 	personTerms []analysedPerson
 	byID        map[string]int
-	stopWords analysis.TokenMap // the indexing analyzer's stop words
+	stopWords   analysis.TokenMap // the indexing analyzer's stop words
 }
 
 // analysedPerson is a person's index terms, as People matches them.
