@@ -336,6 +336,11 @@ type Hit struct {
 	Coverage float64
 	// Spans are the byte ranges of Sentence.Text that matched, in order.
 	Spans []Span
+	// Direct is true when the sentence's own text matches a topic by the
+	// asker's words or a hand vocabulary equivalent, not only through the
+	// WordNet bridge, whose links may join another sense of a word
+	// ("attending" a meeting, "attention" to a challenge).
+	Direct bool
 }
 
 // Span is a byte range [Start, End) of a text.
@@ -393,6 +398,7 @@ func (x *Index) Passages(ctx context.Context, q Query) ([]Hit, error) {
 			Score:    dm.Score,
 			Coverage: coverage(topics, as.text, as.all),
 			Spans:    as.spans(topics),
+			Direct:   direct(topics, as.text),
 		})
 	}
 	return hits, nil
@@ -534,7 +540,7 @@ func (x *Index) Terms(text string) []string {
 // not return, such as a sentence the question bank points at.
 func (x *Index) Match(s *content.Sentence, topics []Topic) Hit {
 	as := x.sentences[s.Index]
-	return Hit{Sentence: s, Coverage: coverage(topics, as.text, as.all), Spans: as.spans(topics)}
+	return Hit{Sentence: s, Coverage: coverage(topics, as.text, as.all), Spans: as.spans(topics), Direct: direct(topics, as.text)}
 }
 
 // PersonCoverage is how much of the topics' weight a person's name, title,
@@ -545,4 +551,12 @@ func (x *Index) PersonCoverage(p *content.Person, topics []Topic) float64 {
 		return 0
 	}
 	return coverage(topics, x.personTerms[i].strong, x.personTerms[i].all)
+}
+
+// direct reports whether terms match a topic by its own terms or a hand
+// vocabulary equivalent's.
+func direct(topics []Topic, terms map[string]bool) bool {
+	return slices.ContainsFunc(topics, func(t Topic) bool {
+		return allIn(t.Terms, terms) || slices.ContainsFunc(t.Equivalents, func(p Phrase) bool { return !p.Bridged && allIn(p.Terms, terms) })
+	})
 }

@@ -96,6 +96,7 @@ type Response struct {
 
 	segments []*content.Segment // the segments the question named
 	people   []*content.Person  // the people it named
+	shown    []int              // for a follow-up, the sentences shown before it
 }
 
 // Abstained reports whether the summary does not cover the question.
@@ -1078,9 +1079,7 @@ func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g 
 	slices.SortFunc(chosen, func(a, b *content.Sentence) int { return cmp.Compare(a.Index, b.Index) })
 	var out, rest []Excerpt
 	for _, s := range chosen {
-		if x := e.excerpt(s, nil); !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
-			out = append(out, x)
-		}
+		out = addExcerpt(out, e.excerpt(s, nil))
 	}
 	for _, p := range parts {
 		for _, s := range p {
@@ -1140,6 +1139,20 @@ func within(seg, s *content.Segment) bool {
 		}
 	}
 	return false
+}
+
+// addExcerpt adds x to out unless an excerpt of out holds it already; an
+// excerpt x holds more of ("She encouraged ..." with the sentence before it)
+// takes the place of the one it holds.
+func addExcerpt(out []Excerpt, x Excerpt) []Excerpt {
+	i := slices.IndexFunc(out, func(o Excerpt) bool { return overlaps(o, x) })
+	switch {
+	case i < 0:
+		return append(out, x)
+	case len(x.Sentences) > len(out[i].Sentences):
+		out[i] = x
+	}
+	return out
 }
 
 func overlaps(a, b Excerpt) bool {

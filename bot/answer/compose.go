@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"hearingbot/content"
+	"hearingbot/index"
 )
 
 // Composing: what the judge decided, as an answer: excerpts, person cards,
@@ -71,7 +72,7 @@ func (a *asking) compose(q *question, ranked []judged, p float64) error {
 	case p < j.Uncertain || len(excerpts) == 0 || p < j.Answer && key:
 		// Unlikely, or unsure and a key word is nowhere in the summary
 		// ("remittances"): say what is missing, the figure asked for first.
-		a.Missing, a.Related, a.Suggestions = missing, e.pick(a.hits, minCoverage/2*(1-share), a.named), e.Suggestions()
+		a.Missing, a.Related, a.Suggestions = missing, e.related(a.hits, minCoverage/2*(1-share), a.named), e.Suggestions()
 		if figure := asksFigure(a.words); figure != "" {
 			a.Missing, a.Figure = []string{figure}, true
 		}
@@ -114,6 +115,13 @@ func (a *asking) lacks(excerpts []Excerpt) bool {
 		return true
 	}
 	return false
+}
+
+// related are the passages shown beside an abstention: those pick quotes
+// that match the question in their own words, not only through the WordNet
+// bridge (a question about people "attending" is not one about "attention").
+func (e *Engine) related(hits []index.Hit, least float64, named func(index.Hit) bool) []Excerpt {
+	return e.pick(slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool { return !h.Direct }), least, named)
 }
 
 // doers are the people an excerpt credits, or for one that credits no one,

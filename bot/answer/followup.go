@@ -18,6 +18,10 @@ type Context struct {
 	Segments []string `json:"segments,omitempty"` // segment ids
 	People   []string `json:"people,omitempty"`   // person ids
 	Shown    []int    `json:"shown,omitempty"`    // indexes of the sentences quoted
+	// FromAnswer is true when Segments and People are what the answer was
+	// about rather than what the question named: a new topic ("and on
+	// detention?") is then not narrowed to them.
+	FromAnswer bool `json:"from_answer,omitempty"`
 }
 
 // Context is what the response tells a follow-up: the people and segments
@@ -34,8 +38,10 @@ func (r Response) Context() Context {
 			people = append(people, card.Person)
 		}
 	}
-	if len(people) == 0 && len(segments) == 0 && len(r.Excerpts) > 0 {
-		segments = []*content.Segment{r.Excerpts[0].Segment}
+	if len(people) == 0 && len(segments) == 0 && len(r.Excerpts) > 0 && sameSegment(r.Excerpts) {
+		// An answer from one segment is about it; one from several is about
+		// its topic, and "and on family reunification?" narrows to none.
+		segments, c.FromAnswer = []*content.Segment{r.Excerpts[0].Segment}, true
 		if len(r.Excerpts) == 1 && len(r.Excerpts[0].Speakers) == 1 {
 			people = r.Excerpts[0].Speakers
 		}
@@ -46,7 +52,8 @@ func (r Response) Context() Context {
 	for _, s := range segments {
 		c.Segments = append(c.Segments, s.ID)
 	}
-	for _, x := range append(append(slices.Clone(r.Excerpts), r.Rest...), r.Related...) {
+	c.Shown = slices.Clone(r.shown)
+	for _, x := range append(slices.Clone(r.Excerpts), r.Related...) { // not Rest: those were not shown
 		for _, s := range x.Sentences {
 			if !slices.Contains(c.Shown, s.Index) {
 				c.Shown = append(c.Shown, s.Index)
@@ -54,6 +61,11 @@ func (r Response) Context() Context {
 		}
 	}
 	return c
+}
+
+// sameSegment reports whether the excerpts all come from one segment.
+func sameSegment(xs []Excerpt) bool {
+	return !slices.ContainsFunc(xs, func(x Excerpt) bool { return x.Segment != xs[0].Segment })
 }
 
 // FollowUp answers a question asked after another, reading what depends on
@@ -64,7 +76,7 @@ func (r Response) Context() Context {
 func (e *Engine) FollowUp(ctx context.Context, question string, prev Context) (Response, error) {
 	words := possessive(fold(Normalize(question)))
 	if prev.Question == "" {
-		if dependent(words) {
+		if dependent(words) && !e.namesItsSubject(words) {
 			// "and the second one?" with nothing before it: no guess.
 			return Response{Question: Normalize(question), NeedsContext: true, Examples: e.Examples()}, nil
 		}
@@ -79,6 +91,7 @@ func (e *Engine) FollowUp(ctx context.Context, question string, prev Context) (R
 	if err != nil || !more {
 		return r, err
 	}
+	r.shown = prev.Shown // "what else?" again: not what was shown before either
 	// "What else?": what was not shown yet.
 	fresh := func(x Excerpt) bool {
 		return !slices.ContainsFunc(x.Sentences, func(s *content.Sentence) bool { return slices.Contains(prev.Shown, s.Index) })
@@ -111,7 +124,7 @@ func (e *Engine) resolve(words []string, prev Context) (resolved string, more bo
 			return "What happened in " + segmentRef(segments[0]) + "?", true
 		}
 		return prev.Question, true
-	case len(named) == 0 && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) }) && len(people) > 0:
+	case len(named) == 0 && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) }) && len(people) > 0 && !e.namesItsSubject(words):
 		// "what else did she say about detention?", "what was his role?"
 		out := make([]string, len(words))
 		for i, w := range words {
@@ -138,18 +151,39 @@ func (e *Engine) resolve(words []string, prev Context) (resolved string, more bo
 	switch {
 	case len(segs) > 0 && len(segments) > 0: // another segment, the same question
 		_, frame := e.segments(prevWords)
-		return strings.Join(append(frame, rest...), " "), false
+		return joinFrame(frame, rest), false
 	case len(named) > 0 && len(people) > 0: // another person, the same question
 		_, frame := e.mentions(prevWords)
-		return strings.Join(append(frame, rest...), " "), false
+		return joinFrame(frame, rest), false
 	case len(segs) > 0 || len(named) > 0:
 		return "", false
-	case len(people) > 0: // another topic, the same people: "and on returns?"
+	case len(people) > 0 && !prev.FromAnswer: // another topic, the same people: "and on returns?"
 		return "What did " + nameList(people) + " say about " + strings.Join(rest, " ") + "?", false
-	case len(segments) > 0:
+	case len(segments) > 0 && !prev.FromAnswer:
 		return "What was said about " + strings.Join(rest, " ") + " in " + segmentRef(segments[0]) + "?", false
 	}
 	return "", false
+}
+
+// joinFrame puts what a follow-up adds into the frame of the question
+// before, with one determiner where both have one: "who moderated the" and
+// "the second panel" make "who moderated the second panel".
+func joinFrame(frame, rest []string) string {
+	if n := len(frame); n > 0 && len(rest) > 0 && slices.Contains(determiners, frame[n-1]) && slices.Contains(determiners, rest[0]) {
+		frame = frame[:n-1]
+	}
+	return strings.Join(append(slices.Clone(frame), rest...), " ")
+}
+
+// namesItsSubject reports whether a question names the people its pronouns
+// stand for: "what did the President say in his closing remarks" is about
+// the President, and follows nothing.
+func (e *Engine) namesItsSubject(words []string) bool {
+	if people, _ := e.mentions(words); len(people) > 0 {
+		return true
+	}
+	i := slices.IndexFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) })
+	return i > 0 && slices.ContainsFunc(words[:i], func(w string) bool { return e.personal[w] })
 }
 
 // dependent reports whether a question cannot stand on its own: "what

@@ -74,3 +74,89 @@ func TestFollowUpWithoutContext(t *testing.T) {
 		t.Error(msg)
 	}
 }
+
+// What a newcomer met, each once wrong: a follow-up's frame, a context
+// taken from an answer, what "what else" can still show, a question that
+// names its own subject.
+func TestWhatANewcomerMet(t *testing.T) {
+	e := engine(t)
+	ctx := context.Background()
+	follow := func(first, then string) Response {
+		t.Helper()
+		r, err := e.FollowUp(ctx, then, ask(t, e, first).Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := follow("Who moderated the first panel?", "and the second one?"); r.Resolved != "who moderated the second panel" {
+		t.Errorf(`"and the second one?" taken as %q`, r.Resolved)
+	}
+	// An answer from several segments, or one not named, is about its topic:
+	// a new topic is asked of the whole summary.
+	if r := follow("What was said about return?", "and on family reunification?"); len(r.NotIn) > 0 || !slices.ContainsFunc(r.Excerpts, func(x Excerpt) bool { return strings.Contains(x.Text, "family reunification") }) {
+		t.Errorf("family reunification after return: not in %v, excerpts %v (taken as %q)", r.NotIn, texts(r.Excerpts), r.Resolved)
+	}
+	// A recap's unshown statements stay to be shown, and every statement of a
+	// person is reachable.
+	recap := ask(t, e, "tl;dr of panel 2")
+	for _, x := range recap.Rest {
+		if slices.Contains(recap.Context().Shown, x.Sentences[0].Index) {
+			t.Errorf("context.shown lists %q, which the recap did not show", x.Text)
+		}
+	}
+	if r := follow("tl;dr of panel 2", "what else?"); len(r.Excerpts) == 0 || r.NothingMore {
+		t.Error(`"what else?" after a recap with more: nothing`)
+	}
+	arbour := ask(t, e, "What did Louise Arbour say?")
+	if got := len(arbour.Context().Shown); got != 3 {
+		t.Errorf("Arbour's recap shows %d of her 3 statements", got)
+	}
+	for q, check := range map[string]func(Response) string{
+		"Who organised the hearing?": func(r Response) string {
+			if len(r.People) == 0 || r.People[0].Person.ID != "miroslav-lajcak" || len(r.Excerpts) == 0 || !strings.Contains(r.Excerpts[0].Text, "organized the second") {
+				return "want the President of the General Assembly and the sentence that says he organised it"
+			}
+			return ""
+		},
+		"who spoke in the closing?": func(r Response) string {
+			if slices.ContainsFunc(r.Excerpts, func(x Excerpt) bool { return x.Segment.ID != "closing" }) {
+				return "want only what they said in the closing, got " + strings.Join(texts(r.Excerpts), " | ")
+			}
+			return ""
+		},
+		"were journalists attending the hearing": func(r Response) string {
+			if slices.ContainsFunc(r.Related, func(x Excerpt) bool { return strings.Contains(x.Text, "attention") }) {
+				return `"attending" is not "attention"`
+			}
+			return ""
+		},
+		"What did Louise Arbour encourage participants to do?": func(r Response) string {
+			if len(r.People) > 0 || !slices.ContainsFunc(r.Excerpts, func(x Excerpt) bool { return strings.Contains(x.Text, "encouraged participants") }) {
+				return "want her statement, not her card"
+			}
+			return ""
+		},
+	} {
+		if msg := check(ask(t, e, q)); msg != "" {
+			t.Errorf("%q: %s", q, msg)
+		}
+	}
+	// A question that names its own subject needs no context.
+	r, err := e.FollowUp(ctx, "what did the president say in his closing remarks", Context{})
+	if err != nil || r.NeedsContext || len(r.Excerpts) == 0 || !strings.Contains(r.Excerpts[0].Text, "In his closing remarks") {
+		t.Errorf("the President's closing remarks without context: %v, %+v", err, r.Excerpts)
+	}
+	r, err = e.FollowUp(ctx, "what did the president say in his closing remarks", ask(t, e, "Who is Louise Arbour?").Context())
+	if err != nil || r.Resolved != "" || len(r.Excerpts) == 0 || !strings.Contains(r.Excerpts[0].Text, "In his closing remarks") {
+		t.Errorf("the President's closing remarks after Arbour: taken as %q, %v", r.Resolved, err)
+	}
+}
+
+func texts(xs []Excerpt) []string {
+	var out []string
+	for _, x := range xs {
+		out = append(out, x.Text)
+	}
+	return out
+}

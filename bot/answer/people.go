@@ -452,7 +452,7 @@ func (e *Engine) isPersonQuestion(words []string, people []*content.Person, rest
 			return true
 		}
 	}
-	if words[len(words)-1] == "do" { // "what does Milka Isinta do?"
+	if n := len(words); words[n-1] == "do" && (n < 2 || words[n-2] != "to") { // "what does Milka Isinta do?", not "... encourage them to do?"
 		return true
 	}
 	for _, w := range rest {
