@@ -23,6 +23,9 @@ type Judge struct {
 	Verdict   Model   `json:"verdict"`
 	Answer    float64 `json:"answer"`    // answer from this verdict probability
 	Uncertain float64 `json:"uncertain"` // below Answer, offer the closest passages down to this
+	// Alone is the judge fitted to the same questions asked without the
+	// bank: for a hearing that has no bank of its own.
+	Alone *Judge `json:"alone,omitempty"`
 }
 
 // Model is a logistic regression: a weight for each named feature, and a bias.
@@ -47,13 +50,26 @@ func loadJudge(fsys fs.FS) (*Judge, error) {
 	if err := dec.Decode(&j); err != nil {
 		return nil, fmt.Errorf("content: %s: %w", JudgeFile, err)
 	}
+	for _, j := range []*Judge{&j, j.Alone} {
+		if err := j.check(); err != nil {
+			return nil, fmt.Errorf("content: %s: %w", JudgeFile, err)
+		}
+	}
+	return &j, nil
+}
+
+// check reports a judge that cannot be used; a nil judge is fine.
+func (j *Judge) check() error {
+	if j == nil {
+		return nil
+	}
 	for name, m := range map[string]Model{"candidate": j.Candidate, "verdict": j.Verdict} {
 		if len(m.Features) != len(m.Weights) || len(m.Features) == 0 {
-			return nil, fmt.Errorf("content: %s: %s: %d features but %d weights", JudgeFile, name, len(m.Features), len(m.Weights))
+			return fmt.Errorf("%s: %d features but %d weights", name, len(m.Features), len(m.Weights))
 		}
 	}
 	if !(0 < j.Uncertain && j.Uncertain <= j.Answer && j.Answer < 1) {
-		return nil, fmt.Errorf("content: %s: thresholds: want 0 < uncertain (%g) <= answer (%g) < 1", JudgeFile, j.Uncertain, j.Answer)
+		return fmt.Errorf("thresholds: want 0 < uncertain (%g) <= answer (%g) < 1", j.Uncertain, j.Answer)
 	}
-	return &j, nil
+	return nil
 }

@@ -259,7 +259,7 @@ func newEngine(h *content.Hearing, x *index.Index, j *judge) *Engine {
 // Open indexes the hearing and returns an Engine over it; Close releases
 // the index. A judge fitted on other features than the engine's is an error.
 func Open(h *content.Hearing) (*Engine, error) {
-	j, err := newJudge(h.Judge)
+	j, err := newJudge(judgeFor(h))
 	if err != nil {
 		return nil, err
 	}
@@ -366,15 +366,7 @@ func (e *Engine) ask(ctx context.Context, question string, leftOut int) (r Respo
 			return a.Response, err
 		}
 	}
-	if e.judge != nil {
-		return a.Response, a.decide()
-	}
-	if e.isPersonQuestion(a.words, a.people, a.rest) {
-		if done, err := a.person(); done || err != nil {
-			return a.Response, err
-		}
-	}
-	return a.Response, a.passages()
+	return a.Response, a.decide()
 }
 
 // begin reads a question: normalised, corrected, with the people and
@@ -466,46 +458,6 @@ func (a *asking) panelOfModerators() {
 		}
 	}
 	a.people = nil
-}
-
-// person answers a person question with cards; done is false when it found
-// no one and the question is to be answered with passages.
-func (a *asking) person() (done bool, err error) {
-	e := a.e
-	// "the shipping guy": who is asked for, not a word of their title
-	described := slices.DeleteFunc(slices.Clone(a.words), func(w string) bool { return slices.Contains(casual, w) })
-	cards, _, err := e.personCards(a.ctx, strings.Join(described, " "), a.words, a.people, a.segments)
-	if err != nil {
-		return false, err
-	}
-	if len(a.people) == 0 && len(a.segments) == 0 {
-		// "Who organised the hearing?" asks who did something: the
-		// sentence that says it names them better than a title does.
-		hits, err := a.search()
-		if err != nil {
-			return false, err
-		}
-		if x := e.pick(hits, minCoverage, a.named); len(x) > 0 {
-			// "Who said migrants should be seen as people first?": whom the
-			// summary credits with the sentence that says it.
-			var doers []*content.Person
-			switch {
-			case x[0].Kind == content.Narrative:
-				doers = e.named(x[0])
-			case x[0].Kind == content.Statement && slices.ContainsFunc(a.words, func(w string) bool { return slices.Contains(sayWords, w) }):
-				doers = x[0].Speakers
-			}
-			if len(doers) > 0 && !slices.ContainsFunc(cards, func(c Card) bool { return slices.Contains(doers, c.Person) }) {
-				a.People, a.Excerpts = e.cards(doers), x[:1]
-				return true, nil
-			}
-		}
-	}
-	if len(cards) == 0 {
-		return false, nil
-	}
-	a.People, a.Excerpts = cards, e.personExcerpts(cards, a.segments)
-	return true, nil
 }
 
 // segmentNouns, after "which" or "what", ask in which part of the hearing
@@ -663,81 +615,6 @@ func (a *asking) weigh() (known bool, missing []string, share float64, key bool)
 		share = missingWeight / weight
 	}
 	return known, asWritten(a.Question, missing), share, key
-}
-
-// passages answers, without a judge, with excerpts, a recap, or an honest
-// abstention.
-func (a *asking) passages() error {
-	if a.recapOnly() {
-		return a.recapAsked()
-	}
-	_, missing, share, key := a.weigh()
-	return a.byThresholds(missing, share, key)
-}
-
-// byThresholds answers from the passage search alone, by fixed thresholds:
-// for a hearing without a question bank and a fitted judge.
-func (a *asking) byThresholds(missing []string, share float64, key bool) error {
-	e := a.e
-	hits, err := a.search()
-	if err != nil {
-		return err
-	}
-	// A key word the summary lacks ("remittances"), a name ("Germany"), or
-	// everyday words weighing half the question: say so, and offer what
-	// comes closest to the rest as related. Lighter everyday words may be
-	// the asker's idiom ("keep them under their thumb"): a hit must cover
-	// enough of the question's weight to answer anyway.
-	if len(missing) > 0 && (share >= 0.5 || key || slices.ContainsFunc(missing, func(m string) bool { return a.caps[index.Fold(m)] })) {
-		a.Missing, a.Related, a.Suggestions = missing, e.pick(hits, minCoverage/2*(1-share), a.named), e.Suggestions()
-		return nil
-	}
-	answering := hits
-	if len(a.segments) > 0 {
-		// "in the Americas discussion": another segment's passage is no
-		// answer; when that segment has none, say so.
-		answering = slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool { return !a.inSegments(h) })
-		if len(e.pick(answering, minCoverage, a.named)) == 0 {
-			a.NotIn, a.Related, a.Suggestions = a.segments, e.pick(hits, minCoverage, a.named), e.Suggestions()
-			return nil
-		}
-	}
-	excerpts := e.pick(answering, minCoverage, a.named)
-	if len(a.people) > 0 && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.about(x, a.people) }) {
-		// "What nationality is Louise Arbour?": passages on the topic that
-		// are neither hers nor name her do not answer a question about her.
-		a.NotCredited, a.Related, a.Suggestions = a.people, excerpts, e.Suggestions()
-		return nil
-	}
-	if figure := asksFigure(a.words); figure != "" {
-		// "How many people attended?": only a passage with a figure answers.
-		later := future(a.words) // the date of what came after the hearing, not the hearing's own
-		withFigure := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool {
-			return !givesFigure(figure, x.Text) || later && !a.e.laterDate(x.Text)
-		})
-		if len(withFigure) == 0 {
-			a.Missing, a.Figure, a.Related, a.Suggestions = []string{figure}, true, excerpts, e.Suggestions()
-			return nil
-		}
-		excerpts = withFigure
-	}
-	if kind := asksInstances(a.words); kind != "" {
-		// "Which European countries ...?": only a passage that names some
-		// answers; "regularization campaigns" in general do not.
-		naming := slices.DeleteFunc(slices.Clone(excerpts), func(x Excerpt) bool { return !e.namesSome(x.Text, a.words) })
-		if len(naming) == 0 {
-			a.Missing, a.Unnamed, a.Related, a.Suggestions = asWritten(a.Question, []string{kind}), true, excerpts, e.Suggestions()
-			return nil
-		}
-		excerpts = naming
-	}
-	a.Excerpts = excerpts
-	if len(excerpts) == 0 {
-		// Nothing answers the whole question: what comes closest is
-		// shown as related, never as the answer.
-		a.Missing, a.Related, a.Suggestions = missing, e.pick(hits, minCoverage/2, a.named), e.Suggestions()
-	}
-	return nil
 }
 
 // topics are the topics of text, an everyday word weighing half: it tells

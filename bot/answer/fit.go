@@ -51,23 +51,40 @@ func (s sample) answers(c candidate) bool {
 	return c.Sentence == ex.Sentence && c.person == ex.Person && c.segment == ex.Segment
 }
 
-// Fit fits the judge to the hearing's question bank. It is deterministic;
-// 'go run ./cmd/hearingjudge' writes its result to the content folder.
+// Fit fits the judge to the hearing's question bank, and a second judge,
+// for hearings without a bank, to the same questions asked without the
+// bank's evidence. It is deterministic; 'go run ./cmd/hearingjudge' writes
+// its result to the content folder.
 func Fit(ctx context.Context, h *content.Hearing) (*content.Judge, error) {
 	if len(h.Examples) == 0 {
 		return nil, ErrNoBank
 	}
+	j, err := fitOn(ctx, h, h.Examples)
+	if err != nil {
+		return nil, err
+	}
+	alone := *h
+	alone.Examples = nil
+	if j.Alone, err = fitOn(ctx, &alone, h.Examples); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// fitOn fits a judge to the examples, asked of the hearing (with its bank,
+// if it has one, less each example's fold).
+func fitOn(ctx context.Context, h *content.Hearing, examples []content.Example) (*content.Judge, error) {
 	x, err := index.Build(h)
 	if err != nil {
 		return nil, err
 	}
 	defer x.Close()
-	samples, err := newEngine(h, x, nil).samples(ctx)
+	samples, err := newEngine(h, x, nil).samples(ctx, examples)
 	if err != nil {
 		return nil, err
 	}
 	j := &content.Judge{}
-	// The candidate model: is this candidate the example's sentence?
+	// The candidate model: is this candidate what answers the example?
 	var rows [][]float64
 	var labels []float64
 	for _, s := range samples {
@@ -76,10 +93,10 @@ func Fit(ctx context.Context, h *content.Hearing) (*content.Judge, error) {
 		}
 	}
 	j.Candidate = fitModel(featureNames(candidateFeatures), rows, labels)
-	// The verdict model: would the excerpts quoted hold the example's
-	// sentence? The bank names one sentence a question, where often
-	// another would answer it too: the first excerpt being another is no
-	// sure sign of a wrong answer, missing it from all of them is.
+	// The verdict model: would the answer composed hold what answers the
+	// example? The bank names one sentence a question, where often another
+	// would answer it too: the first excerpt being another is no sure sign
+	// of a wrong answer, missing it from all of them is.
 	rows, labels = nil, nil
 	var right []bool
 	for _, s := range samples {
@@ -93,11 +110,11 @@ func Fit(ctx context.Context, h *content.Hearing) (*content.Judge, error) {
 	return j, nil
 }
 
-// samples reads and searches every bank example that a sentence answers, or
-// nothing does, each as if the bank did not hold it.
-func (e *Engine) samples(ctx context.Context) ([]sample, error) {
+// samples reads and searches every example the judge decides, each as if
+// the bank did not hold its fold.
+func (e *Engine) samples(ctx context.Context, examples []content.Example) ([]sample, error) {
 	var out []sample
-	for i, ex := range e.h.Examples {
+	for i, ex := range examples {
 		a, err := e.begin(ctx, ex.Question, index.FoldOf(i))
 		if errors.Is(err, ErrEmpty) {
 			continue

@@ -38,8 +38,8 @@ func TestJudgeOfOtherFeaturesIsRefused(t *testing.T) {
 	}
 }
 
-// A hearing without a bank or a judge answers by fixed thresholds, as it
-// did before the bank.
+// A hearing without a bank or a judge of its own answers with the judge the
+// embedded hearing's questions fitted without their bank.
 func TestWithoutBank(t *testing.T) {
 	h := *content.Default()
 	h.Examples, h.Judge = nil, nil

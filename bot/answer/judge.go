@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"hearingbot/content"
 	"hearingbot/index"
@@ -178,17 +179,33 @@ type judge struct {
 	content.Judge
 }
 
-// newJudge returns the hearing's judge, or nil when it has none. A judge
-// fitted on other features is an error: fit it again.
+// newJudge returns the judge, checked: one fitted on other features is an
+// error (fit it again), and so is none.
 func newJudge(j *content.Judge) (*judge, error) {
 	if j == nil {
-		return nil, nil
+		return nil, fmt.Errorf("answer: the content has a question bank but no %s: run go run ./cmd/hearingjudge -content DIR", content.JudgeFile)
 	}
 	if !slices.Equal(featureNames(candidateFeatures), j.Candidate.Features) || !slices.Equal(featureNames(verdictFeatures), j.Verdict.Features) {
 		return nil, fmt.Errorf("answer: %s was fitted on other features: run go run ./cmd/hearingjudge", content.JudgeFile)
 	}
 	return &judge{*j}, nil
 }
+
+// judgeFor is the judge for a hearing: its own, fitted to its bank; for a
+// hearing without a bank, the judge the embedded hearing's questions fitted
+// without their bank (its features are the same for any hearing).
+func judgeFor(h *content.Hearing) *content.Judge {
+	switch {
+	case len(h.Examples) > 0:
+		return h.Judge
+	case h.Judge != nil && h.Judge.Alone != nil:
+		return h.Judge.Alone
+	}
+	return bankless()
+}
+
+// bankless is the embedded hearing's judge for hearings without a bank.
+var bankless = sync.OnceValue(func() *content.Judge { return content.Default().Judge.Alone })
 
 func featureNames[T any](fs []feature[T]) []string {
 	out := make([]string, len(fs))

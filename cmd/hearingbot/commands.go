@@ -337,7 +337,7 @@ func check(args []string, s Streams) error {
 // how well the engine answers it.
 func checkBank(s Streams, h *content.Hearing, e *answer.Engine) error {
 	if len(h.Examples) == 0 {
-		fmt.Fprintln(s.Out, "question bank: none (answers by fixed thresholds; add examples.yaml to learn from examples)")
+		fmt.Fprintln(s.Out, "question bank: none (answered by the judge the embedded hearing fitted without its bank; add examples.yaml, then go run ./cmd/hearingjudge -content DIR, to learn from examples)")
 		return nil
 	}
 	counts := map[string]int{}
@@ -355,9 +355,6 @@ func checkBank(s Streams, h *content.Hearing, e *answer.Engine) error {
 	}
 	fmt.Fprintf(s.Out, "question bank: %d examples: %d for sentences, %d for people, %d for segments, %d the summary does not answer\n",
 		len(h.Examples), counts["sentences"], counts["people"], counts["segments"], counts["unanswerable"])
-	if h.Judge == nil {
-		fmt.Fprintln(s.Out, "judge: none fitted (go run ./cmd/hearingjudge writes judge.json); answers by fixed thresholds")
-	}
 	f, err := e.CheckBank(context.Background())
 	if err != nil {
 		return err
