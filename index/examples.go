@@ -214,86 +214,107 @@ type Expanded struct {
 // target (see Target); a target without examples scores 0. The examples of
 // fold are left out of the pools (NoFold: none).
 func (x *Index) Expand(topics []Topic, fold int) []Expanded {
-	const k1, b = 1.2, 0.75
 	out := make([]Expanded, x.targets())
 	if len(x.bank.pools) == 0 {
 		return out
 	}
-	count := func(s int, term string) int {
-		n := x.bank.pools[s].counts[term]
-		if fold != NoFold {
-			n -= x.folds[fold].pools[s].counts[term]
-		}
-		return n
-	}
-	lengths := make([]float64, len(out))
-	docsWith := map[string]int{}
-	var docs, total float64
-	for s, p := range x.bank.pools {
-		lengths[s] = float64(p.length)
-		if fold != NoFold {
-			lengths[s] -= float64(x.folds[fold].pools[s].length)
-		}
-		if lengths[s] > 0 {
-			docs++
-			total += lengths[s]
-		}
-		for _, t := range topics {
-			for _, term := range t.Terms {
-				if count(s, term) > 0 {
-					docsWith[term]++
-				}
-			}
-			for _, e := range t.Equivalents {
-				if len(e.Terms) == 1 && count(s, e.Terms[0]) > 0 {
-					docsWith[e.Terms[0]]++
-				}
-			}
-		}
-	}
-	if docs == 0 {
+	v := x.pooledView(topics, fold)
+	if v.docs == 0 {
 		return out
 	}
-	avg := total / docs
-	for s := range out {
-		if lengths[s] == 0 {
+	for t := range out {
+		if v.lengths[t] == 0 {
 			continue
 		}
-		score := func(term string, weight float64) float64 {
-			tf := float64(count(s, term))
-			if tf <= 0 {
-				return 0
-			}
-			n := float64(docsWith[term])
-			idf := math.Log(1 + (docs-n+0.5)/(n+0.5))
-			return weight * idf * tf * (k1 + 1) / (tf + k1*(1-b+b*lengths[s]/avg))
-		}
 		has := map[string]bool{}
-		for _, t := range topics {
+		for _, tp := range topics {
 			best := 0.0
-			for _, term := range t.Terms {
-				best += score(term, 1)
-				has[term] = count(s, term) > 0
+			for _, term := range tp.Terms {
+				best += v.bm25(t, term, 1)
+				has[term] = v.count(t, term) > 0
 			}
-			for _, e := range t.Equivalents {
+			for _, e := range tp.Equivalents {
 				for _, term := range e.Terms {
-					has[term] = count(s, term) > 0
+					has[term] = v.count(t, term) > 0
 				}
 				if len(e.Terms) == 1 {
-					best = max(best, score(e.Terms[0], e.Weight))
+					best = max(best, v.bm25(t, e.Terms[0], e.Weight))
 				}
 			}
-			out[s].Score += best
+			out[t].Score += best
 		}
-		out[s].Coverage = coverage(topics, has, has)
-		if s < len(x.sentences) {
-			for term := range x.sentences[s].all {
+		out[t].Coverage = coverage(topics, has, has)
+		if t < len(x.sentences) {
+			for term := range x.sentences[t].all {
 				has[term] = true
 			}
 		}
-		out[s].Covered = coverage(topics, has, has)
+		out[t].Covered = coverage(topics, has, has)
 	}
 	return out
+}
+
+// pooledView is the bank's pooled documents less a fold, with the statistics
+// BM25 needs for the terms of some topics.
+type pooledView struct {
+	x        *Index
+	fold     int
+	lengths  []float64      // each target's pooled terms
+	docsWith map[string]int // how many targets' pools hold each topic term
+	docs     float64        // targets with examples
+	avg      float64        // their mean length
+}
+
+func (x *Index) pooledView(topics []Topic, fold int) pooledView {
+	v := pooledView{x: x, fold: fold, lengths: make([]float64, len(x.bank.pools)), docsWith: map[string]int{}}
+	var total float64
+	for t, p := range x.bank.pools {
+		v.lengths[t] = float64(p.length)
+		if fold != NoFold {
+			v.lengths[t] -= float64(x.folds[fold].pools[t].length)
+		}
+		if v.lengths[t] > 0 {
+			v.docs++
+			total += v.lengths[t]
+		}
+		for _, tp := range topics {
+			for _, term := range tp.Terms {
+				if v.count(t, term) > 0 {
+					v.docsWith[term]++
+				}
+			}
+			for _, e := range tp.Equivalents {
+				if len(e.Terms) == 1 && v.count(t, e.Terms[0]) > 0 {
+					v.docsWith[e.Terms[0]]++
+				}
+			}
+		}
+	}
+	if v.docs > 0 {
+		v.avg = total / v.docs
+	}
+	return v
+}
+
+// count is how many of target t's pooled examples hold term.
+func (v pooledView) count(t int, term string) int {
+	n := v.x.bank.pools[t].counts[term]
+	if v.fold != NoFold {
+		n -= v.x.folds[v.fold].pools[t].counts[term]
+	}
+	return n
+}
+
+// bm25 is term's BM25 score in target t's pool, times weight.
+func (v pooledView) bm25(t int, term string, weight float64) float64 {
+	const k1, b = 1.2, 0.75
+	tf := float64(v.count(t, term))
+	if tf <= 0 {
+		return 0
+	}
+	n := float64(v.docsWith[term])
+	idf := math.Log(1 + (v.docs-n+0.5)/(n+0.5))
+	return weight * idf * tf * (k1 + 1) / (tf + k1*(1-b+b*v.lengths[t]/v.avg))
 }
 
 // Unseen is the share of the topics' weight that neither the hearing nor any

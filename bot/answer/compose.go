@@ -1,7 +1,9 @@
 package answer
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"hearingbot/content"
 	"hearingbot/index"
@@ -168,4 +170,211 @@ func (e *Engine) quote(ranked []judged) []Excerpt {
 		}
 	}
 	return out
+}
+
+// whichSegment answers "which panel dealt with X?" with the sentence that
+// introduces the segment whose passages best answer X, then those passages;
+// done is false when no passage answers X.
+func (a *asking) whichSegment() (done bool, err error) {
+	e := a.e
+	hits, err := a.search()
+	if err != nil {
+		return false, err
+	}
+	x := e.pick(hits, minCoverage, a.named)
+	if len(x) == 0 || x[0].Kind == content.Heading {
+		return false, nil
+	}
+	seg := x[0].Segment
+	panel := slices.Contains(a.words, "panel")
+	if p := e.panelByTopic(a.reading().topic); p != nil && panel {
+		seg = p // the titles say what each panel was on
+	}
+	if panel || seg.Kind == "interactive" { // a panel's own parts answer "which panel"
+		for seg.Parent != nil {
+			seg = seg.Parent
+		}
+	}
+	intro := slices.IndexFunc(seg.Sentences, func(s *content.Sentence) bool { return s.Kind != content.Heading })
+	if intro < 0 {
+		return false, nil
+	}
+	first := e.excerpt(seg.Sentences[intro], nil)
+	a.Excerpts = []Excerpt{first}
+	for _, o := range x {
+		if len(a.Excerpts) < MaxExcerpts && within(o.Segment, seg) && !overlaps(o, first) {
+			a.Excerpts = append(a.Excerpts, o)
+		}
+	}
+	return true, nil
+}
+
+// introduce puts first the sentence that introduces the segment, if it has
+// one, within the excerpt limit.
+func (a *asking) introduce(seg *content.Segment) {
+	i := slices.IndexFunc(seg.Sentences, func(s *content.Sentence) bool { return s.Kind == content.Introduction })
+	if i < 0 {
+		return
+	}
+	x := a.e.excerpt(seg.Sentences[i], nil)
+	rest := slices.DeleteFunc(a.Excerpts, func(o Excerpt) bool { return overlaps(o, x) })
+	if len(rest) == MaxExcerpts {
+		rest, a.More = rest[:MaxExcerpts-1], a.More+1
+	}
+	a.Excerpts = append([]Excerpt{x}, rest...)
+}
+
+// about reports whether an excerpt is about any of the people: it credits
+// them, or names them other than to introduce them.
+func (e *Engine) about(x Excerpt, people []*content.Person) bool {
+	if slices.ContainsFunc(people, func(p *content.Person) bool {
+		return slices.ContainsFunc(x.Sentences, func(s *content.Sentence) bool { return s.Credits(p) })
+	}) {
+		return true
+	}
+	if x.Kind == content.Introduction {
+		return false // naming a moderator is not saying what they argued
+	}
+	named := e.named(x)
+	return slices.ContainsFunc(people, func(p *content.Person) bool { return slices.Contains(named, p) })
+}
+
+// pick quotes the best ranked hits that cover at least least of the
+// question, or half that for the hits named picks, and score within
+// minRelative of the best.
+func (e *Engine) pick(hits []index.Hit, least float64, named func(index.Hit) bool) []Excerpt {
+	hits = slices.DeleteFunc(slices.Clone(hits), func(h index.Hit) bool {
+		if named(h) {
+			return h.Coverage < least/2
+		}
+		return h.Coverage < least
+	})
+	var out []Excerpt
+	for _, h := range hits {
+		if len(out) == MaxExcerpts || h.Score < minRelative*hits[0].Score {
+			break
+		}
+		x := e.excerpt(h.Sentence, h.Spans)
+		if !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// recap quotes the main points of the segments (of the whole hearing when
+// none is given), only the people's or the group's statements when there are
+// people or a group: one from each segment and each of its parts in turn, in
+// the summary's order. It returns the others too.
+func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g group) (main, others []Excerpt) {
+	if len(segments) == 0 {
+		for _, s := range e.h.Segments {
+			if s.Parent == nil && s.Kind != "overview" {
+				segments = append(segments, s)
+			}
+		}
+	}
+	var parts [][]*content.Sentence // each segment's own sentences, then each part's
+	for _, seg := range segments {
+		partsOf := []*content.Segment{seg}
+		if len(segments) == 1 {
+			for _, s := range e.h.Segments {
+				if s.Parent == seg {
+					partsOf = append(partsOf, s)
+				}
+			}
+		}
+		for _, part := range partsOf {
+			var picked []*content.Sentence
+			for _, s := range e.h.Sentences {
+				if !within(s.Segment, part) || (part == seg && s.Segment != seg && len(partsOf) > 1) {
+					continue
+				}
+				said := g == 0 || g.says(s)
+				if len(people) > 0 {
+					said = slices.ContainsFunc(people, s.Credits)
+				}
+				if (s.Kind == content.Statement || s.Kind == content.Narrative) && said {
+					picked = append(picked, s)
+				}
+			}
+			if len(picked) > 0 {
+				parts = append(parts, picked)
+			}
+		}
+	}
+	var chosen []*content.Sentence
+	total := 0
+	for _, p := range parts {
+		total += len(p)
+	}
+	for round := 0; len(chosen) < MaxExcerpts && len(chosen) < total; round++ {
+		for _, p := range parts {
+			if round < len(p) && len(chosen) < MaxExcerpts {
+				chosen = append(chosen, p[round])
+			}
+		}
+	}
+	slices.SortFunc(chosen, func(a, b *content.Sentence) int { return cmp.Compare(a.Index, b.Index) })
+	var out, rest []Excerpt
+	for _, s := range chosen {
+		out = addExcerpt(out, e.excerpt(s, nil))
+	}
+	for _, p := range parts {
+		for _, s := range p {
+			if x := e.excerpt(s, nil); !slices.Contains(chosen, s) && !slices.ContainsFunc(append(out, rest...), func(o Excerpt) bool { return overlaps(o, x) }) {
+				rest = append(rest, x)
+			}
+		}
+	}
+	return out, rest
+}
+
+// addExcerpt adds x to out unless an excerpt of out holds it already; an
+// excerpt x holds more of ("She encouraged ..." with the sentence before it)
+// takes the place of the one it holds.
+func addExcerpt(out []Excerpt, x Excerpt) []Excerpt {
+	i := slices.IndexFunc(out, func(o Excerpt) bool { return overlaps(o, x) })
+	switch {
+	case i < 0:
+		return append(out, x)
+	case len(x.Sentences) > len(out[i].Sentences):
+		out[i] = x
+	}
+	return out
+}
+
+// excerpt quotes s, with the sentence before it when s cannot stand alone
+// ("She encouraged ..."): both are contiguous text of the same segment.
+func (e *Engine) excerpt(s *content.Sentence, spans []index.Span) Excerpt {
+	x := Excerpt{
+		Text: s.Text, Sentences: []*content.Sentence{s}, Segment: s.Segment,
+		Speakers: s.Speakers, Participants: s.Participants, Kind: s.Kind, Highlights: spans,
+	}
+	if s.Index == 0 || !leansOnPrevious(s.Text) {
+		return x
+	}
+	prev := e.h.Sentences[s.Index-1]
+	if prev.Segment != s.Segment {
+		return x
+	}
+	x.Text = e.h.Text[prev.Start : s.Start+len(s.Text)]
+	x.Sentences = []*content.Sentence{prev, s}
+	shift := s.Start - prev.Start
+	x.Highlights = make([]index.Span, len(spans))
+	for i, sp := range spans {
+		x.Highlights[i] = index.Span{Start: sp.Start + shift, End: sp.End + shift}
+	}
+	return x
+}
+
+// leansOnPrevious reports whether a sentence opens with a pronoun that needs
+// the sentence before it to be understood.
+func leansOnPrevious(text string) bool {
+	first, _, _ := strings.Cut(text, " ")
+	switch first {
+	case "She", "He", "They", "It", "This", "These", "Those":
+		return true
+	}
+	return false
 }

@@ -178,29 +178,7 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 			segs = append(segs, s)
 		}
 	}
-	var panel *content.Segment
-	for i, w := range words {
-		if w != "panel" && w != "panels" {
-			continue
-		}
-		switch {
-		case i > 0 && ordinals[words[i-1]] > 0:
-			panel = e.h.Panel(ordinals[words[i-1]])
-			use(i-1, i+1)
-		case i > 0 && words[i-1] == "last":
-			panel = e.lastPanel()
-			use(i-1, i+1)
-		case i+1 < len(words) && ordinals[words[i+1]] > 0:
-			panel = e.h.Panel(ordinals[words[i+1]])
-			use(i, i+2)
-		default:
-			// "the trafficking panel", "the panel on irregular migration"
-			if p, from, to := e.panelNamed(words, i); p != nil {
-				panel = p
-				use(from, to)
-			}
-		}
-	}
+	panel := e.panelIn(words, use)
 	floor := make([]bool, len(words)) // "interactive", "Q&A", "the floor"
 	for i, w := range words {
 		floor[i] = w == "interactive" || slices.ContainsFunc(floorWords, func(f []string) bool { return hasPrefix(words[i:], f) })
@@ -231,20 +209,7 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 		add(panel)
 	}
 	if len(segs) == 1 && !slices.Contains(floor, true) {
-		// "just before the third panel": the segment before it
-		for i, w := range words {
-			if w == "before" || w == "preceding" || w == "after" || w == "following" {
-				refers := i+1 < len(words) && used[i+1] || i+2 < len(words) && used[i+2] // "before (the) opening"
-				if next := e.beside(segs[0], w == "after" || w == "following"); next != nil && refers {
-					segs[0] = next
-					use(i, i+1)
-					if i > 0 && slices.Contains([]string{"right", "just", "immediately", "directly", "shortly"}, words[i-1]) {
-						use(i-1, i) // "right before"
-					}
-				}
-				break
-			}
-		}
+		segs[0] = e.besideAsked(words, segs[0], used, use)
 	}
 	for i, w := range words {
 		if !used[i] {
@@ -252,6 +217,57 @@ func (e *Engine) segments(words []string) (segs []*content.Segment, rest []strin
 		}
 	}
 	return segs, rest
+}
+
+// panelIn finds the panel words name by number or topic ("the second
+// panel", "panel 3", "the last panel", "the trafficking panel"), marking the
+// words that named it; nil when they name none.
+func (e *Engine) panelIn(words []string, use func(from, to int)) *content.Segment {
+	var panel *content.Segment
+	for i, w := range words {
+		if w != "panel" && w != "panels" {
+			continue
+		}
+		switch {
+		case i > 0 && ordinals[words[i-1]] > 0:
+			panel = e.h.Panel(ordinals[words[i-1]])
+			use(i-1, i+1)
+		case i > 0 && words[i-1] == "last":
+			panel = e.lastPanel()
+			use(i-1, i+1)
+		case i+1 < len(words) && ordinals[words[i+1]] > 0:
+			panel = e.h.Panel(ordinals[words[i+1]])
+			use(i, i+2)
+		default:
+			// "the trafficking panel", "the panel on irregular migration"
+			if p, from, to := e.panelNamed(words, i); p != nil {
+				panel = p
+				use(from, to)
+			}
+		}
+	}
+	return panel
+}
+
+// besideAsked is the segment next to seg when the words ask for it ("just
+// before the third panel"), marking the words that did; seg otherwise.
+func (e *Engine) besideAsked(words []string, seg *content.Segment, used []bool, use func(from, to int)) *content.Segment {
+	for i, w := range words {
+		if w != "before" && w != "preceding" && w != "after" && w != "following" {
+			continue
+		}
+		refers := i+1 < len(words) && used[i+1] || i+2 < len(words) && used[i+2] // "before (the) opening"
+		next := e.beside(seg, w == "after" || w == "following")
+		if next == nil || !refers {
+			return seg
+		}
+		use(i, i+1)
+		if i > 0 && slices.Contains([]string{"right", "just", "immediately", "directly", "shortly"}, words[i-1]) {
+			use(i-1, i) // "right before"
+		}
+		return next
+	}
+	return seg
 }
 
 // panelNamed returns the panel that the words next to "panel" at i name

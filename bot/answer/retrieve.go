@@ -2,6 +2,7 @@ package answer
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -183,4 +184,83 @@ func (e *Engine) target(t int) content.Example {
 		return content.Example{Person: e.h.People[t-nS]}
 	}
 	return content.Example{Segment: e.h.Segments[t-nS-nP]}
+}
+
+func (a *asking) search() ([]index.Hit, error) {
+	if !a.searched {
+		a.searched = true
+		var err error
+		a.hits, err = a.e.ranked(a.ctx, a.reading(), a.people, a.segments)
+		return a.hits, err
+	}
+	return a.hits, nil
+}
+
+// ranked searches the passages for what the question reads: the hits best
+// first, sentences of the group it names, that credit a person it names, or
+// that belong to a segment it names coming first when any of them matches.
+func (e *Engine) ranked(ctx context.Context, rd reading, people []*content.Person, segments []*content.Segment) ([]index.Hit, error) {
+	if strings.TrimSpace(rd.topic) == "" {
+		return nil, nil
+	}
+	hits, err := e.x.Passages(ctx, index.Query{Text: rd.topic, Topics: rd.topics, Credit: people, Segments: segments, Limit: 8})
+	if err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	rank(hits)
+	if g := rd.group; g != 0 {
+		hits = preferring(hits, func(h index.Hit) bool { return g.says(h.Sentence) })
+	}
+	byPeople := func(h index.Hit) bool { return slices.ContainsFunc(people, h.Sentence.Credits) }
+	inSegments := func(h index.Hit) bool { return inAny(h.Sentence, segments) }
+	if len(segments) > 0 {
+		hits = preferring(hits, inSegments)
+	}
+	if len(people) > 0 {
+		hits = preferring(hits, byPeople)
+	}
+	if len(people) > 0 && len(segments) > 0 { // "Lajčák at the opening"
+		hits = preferring(hits, func(h index.Hit) bool { return byPeople(h) && inSegments(h) })
+	}
+	return hits, nil
+}
+
+// kindWeight scales a sentence's score by what it is: people ask what was
+// said, so statements and narrative come before sentences that only
+// introduce people or title the summary.
+var kindWeight = map[content.Kind]float64{
+	content.Statement: 1, content.Narrative: 1, content.Introduction: 0.6, content.Heading: 0.8,
+}
+
+// rank orders hits by the share of the question they cover, then by score,
+// both weighted by the sentence's kind. Coverage comes first: a sentence that
+// answers every part of the question beats one that repeats a part often.
+func rank(hits []index.Hit) {
+	for i := range hits {
+		hits[i].Score *= kindWeight[hits[i].Sentence.Kind]
+	}
+	slices.SortStableFunc(hits, func(a, b index.Hit) int {
+		ca, cb := a.Coverage*kindWeight[a.Sentence.Kind], b.Coverage*kindWeight[b.Sentence.Kind]
+		if ca != cb {
+			return cmp.Compare(cb, ca) // descending
+		}
+		return cmp.Compare(b.Score, a.Score)
+	})
+}
+
+// preferring moves the hits that satisfy ok to the front, if there are any,
+// keeping the order within each part.
+func preferring(hits []index.Hit, ok func(index.Hit) bool) []index.Hit {
+	var yes, no []index.Hit
+	for _, h := range hits {
+		if ok(h) {
+			yes = append(yes, h)
+		} else {
+			no = append(no, h)
+		}
+	}
+	if len(yes) == 0 {
+		return hits
+	}
+	return append(yes, no...)
 }

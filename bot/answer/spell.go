@@ -26,42 +26,67 @@ func newCorrector(h *content.Hearing) *corrector {
 		namesByStart: map[rune]map[int][]string{}, names: map[string]bool{}}
 	for _, p := range h.People {
 		for _, w := range fold(p.Name) {
-			if r := []rune(w); len(r) >= 4 && !c.names[w] {
+			if len([]rune(w)) >= 4 && !c.names[w] {
 				c.names[w] = true
-				if c.namesByStart[r[0]] == nil {
-					c.namesByStart[r[0]] = map[int][]string{}
-				}
-				c.namesByStart[r[0]][len(r)] = append(c.namesByStart[r[0]][len(r)], w)
+				byStart(c.namesByStart, w)
 			}
 		}
 	}
-	for _, byLength := range c.namesByStart {
-		for _, ws := range byLength {
-			slices.Sort(ws)
+	for w := range hearingWords(h) {
+		c.known[w] = true
+		if len([]rune(w)) >= 4 {
+			byStart(c.byStart, w)
 		}
 	}
+	for _, m := range []map[rune]map[int][]string{c.namesByStart, c.byStart} {
+		for _, byLength := range m {
+			for _, ws := range byLength {
+				slices.Sort(ws) // the same correction every time
+			}
+		}
+	}
+	for _, w := range englishWords(h) {
+		c.known[w] = true
+	}
+	return c
+}
+
+// byStart files w under its first letter and its length in runes.
+func byStart(m map[rune]map[int][]string, w string) {
+	r := []rune(w)
+	if m[r[0]] == nil {
+		m[r[0]] = map[int][]string{}
+	}
+	m[r[0]][len(r)] = append(m[r[0]][len(r)], w)
+}
+
+// hearingWords are the words a typo may be corrected to: the hearing's own
+// (its summary, people, segments and vocabulary), common question words
+// ("wich" is "which"), and how people ask what the summary answers
+// ("represented"), but not the bank's own typos: a word of at least
+// minAsked answerable examples.
+func hearingWords(h *content.Hearing) map[string]bool {
 	hearing := map[string]bool{}
-	addHearing := func(texts ...string) {
+	add := func(texts ...string) {
 		for _, t := range texts {
 			for _, w := range fold(t) {
 				hearing[w] = true
 			}
 		}
 	}
-	addHearing(h.Text)
+	add(h.Text)
 	for _, p := range h.People {
-		addHearing(p.Name, p.Title, p.Organization, p.Role)
-		addHearing(p.Aliases...)
+		add(p.Name, p.Title, p.Organization, p.Role)
+		add(p.Aliases...)
 	}
 	for _, s := range h.Segments {
-		addHearing(s.Title)
-		addHearing(s.Aliases...)
+		add(s.Title)
+		add(s.Aliases...)
 	}
 	for _, g := range h.Vocabulary.Synonyms {
-		addHearing(g...)
+		add(g...)
 	}
-	// How people ask what the summary answers ("represented"), but not the
-	// bank's own typos: a word of at least minAsked examples.
+	add(common...)
 	asked := map[string]int{}
 	for _, x := range h.Examples {
 		if !x.Unanswerable() {
@@ -76,56 +101,40 @@ func newCorrector(h *content.Hearing) *corrector {
 			used = append(used, w)
 		}
 	}
-	for _, w := range used {
-		hearing[w] = true
-	}
-	for _, w := range common {
-		hearing[w] = true // "wich" is "which"
-	}
-	for w := range hearing {
-		c.known[w] = true
-		if r := []rune(w); len(r) >= 4 {
-			if c.byStart[r[0]] == nil {
-				c.byStart[r[0]] = map[int][]string{}
-			}
-			c.byStart[r[0]][len(r)] = append(c.byStart[r[0]][len(r)], w)
-		}
-	}
-	for _, byLength := range c.byStart {
-		for _, ws := range byLength {
-			slices.Sort(ws) // the same correction every time
-		}
-	}
-	addKnown := func(texts ...string) {
-		for _, t := range texts {
-			for _, w := range fold(t) {
-				c.known[w] = true
-			}
-		}
-	}
+	add(used...)
+	return hearing
+}
+
+// englishWords are the words that need no correction although the hearing
+// does not use them: the bridge's and the generic list's everyday words,
+// the vocabulary's, and the words questions are read by.
+func englishWords(h *content.Hearing) []string {
+	var texts []string
 	for _, l := range h.Bridge {
-		addKnown(l.Word)
+		texts = append(texts, l.Word)
 	}
-	addKnown(h.Vocabulary.Ignore...)
+	texts = append(texts, h.Vocabulary.Ignore...)
 	for from, to := range h.Vocabulary.Spellings {
-		addKnown(from, to)
+		texts = append(texts, from, to)
 	}
 	for q := range h.Vocabulary.Questions {
-		addKnown(q)
+		texts = append(texts, q)
 	}
-	addKnown(casual...)
 	for w := range h.Generic {
-		c.known[w] = true
+		texts = append(texts, w)
 	}
-	addKnown(recapWords...)
-	addKnown(numberWords...)
 	for w := range groupWords {
-		addKnown(w)
+		texts = append(texts, w)
 	}
 	for w := range ordinals {
-		addKnown(w)
+		texts = append(texts, w)
 	}
-	return c
+	texts = append(append(append(texts, casual...), recapWords...), numberWords...)
+	var out []string
+	for _, t := range texts {
+		out = append(out, fold(t)...)
+	}
+	return out
 }
 
 // correct returns words with each unknown word of four letters or more
