@@ -3,9 +3,12 @@ package index
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"hearingbot/content"
 )
@@ -25,6 +28,37 @@ func FoldOf(example int) int { return example % Folds }
 
 // NoFold, as a fold, leaves nothing out of the bank.
 const NoFold = -1
+
+// askMarks are words that stand for what kind of answer a question asks
+// ("askwhen" for "when", "askwho" for "who" or "whose"): stop words the index
+// drops, but "who" and "when" questions want other answers, and an example
+// should resemble a question in that too.
+func askMarks(text string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(Fold(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		m := ""
+		switch w {
+		case "who", "whom", "whose":
+			m = "askwho"
+		case "when", "where", "why", "how", "which", "what":
+			m = "ask" + w
+		}
+		if m != "" && !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// A word in more than one example in commonShare is not searched, nor a
+// question word in more than one in commonAsk ("what" is in a third).
+const (
+	commonShare = 20
+	commonAsk   = 5
+)
+
+// askWeight is what an askMarks term weighs as a topic of the example search.
+const askWeight = 0.5
 
 // ExampleHit is an example of the question bank that resembles a question.
 type ExampleHit struct {
@@ -48,13 +82,14 @@ func (x *Index) fillExamples() error {
 	x.fieldTerms[idx] = map[string]map[string]bool{fieldQuestion: {}}
 	b := idx.NewBatch()
 	for i, ex := range x.h.Examples {
+		text := ex.Question + " " + strings.Join(askMarks(ex.Question), " ")
 		terms := map[string]bool{}
-		for _, term := range x.Terms(ex.Question) {
+		for _, term := range x.Terms(text) {
 			terms[term] = true
 			x.fieldTerms[idx][fieldQuestion][term] = true
 		}
 		x.exampleTerms = append(x.exampleTerms, terms)
-		if err := b.Index(exampleID(i), map[string]interface{}{fieldQuestion: ex.Question}); err != nil {
+		if err := b.Index(exampleID(i), map[string]interface{}{fieldQuestion: text}); err != nil {
 			return err
 		}
 	}
@@ -64,16 +99,29 @@ func (x *Index) fillExamples() error {
 
 func exampleID(i int) string { return fmt.Sprintf("x%05d", i) }
 
-// Examples searches the question bank for the examples most like q's text
-// (its words and their vocabulary equivalents, as Passages searches them),
-// best first, leaving out the examples of fold (NoFold: none).
+// Examples searches the question bank for the examples most like q's text,
+// best first, leaving out the examples of fold (NoFold: none). Only q.Text
+// and q.Limit are read.
 func (x *Index) Examples(ctx context.Context, q Query, fold int) ([]ExampleHit, error) {
 	if x.examples == nil {
 		return nil, nil
 	}
-	topics := q.Topics
-	if topics == nil {
-		topics = x.Topics(q.Text)
+	// The bank is in the words people use: each word of the question is
+	// searched as it is, none left out as filler ("the hearing" is not "the
+	// panel"), none bridged to the summary's words.
+	// A word in more than one example in commonShare says little and costs
+	// much: its postings are long.
+	var topics []Topic
+	common := len(x.exampleTerms) / commonShare
+	for _, term := range slices.Compact(slices.Sorted(slices.Values(x.Terms(q.Text)))) {
+		if c := x.bank.terms[term]; c.answerable+c.unanswerable <= common {
+			topics = append(topics, Topic{Text: term, Terms: []string{term}, Known: true, Weight: 1})
+		}
+	}
+	for _, m := range askMarks(q.Text) {
+		if c := x.bank.terms[m]; c.answerable+c.unanswerable <= len(x.exampleTerms)/commonAsk {
+			topics = append(topics, Topic{Text: m, Terms: []string{m}, Known: true, Weight: askWeight})
+		}
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -117,8 +165,9 @@ type pooled struct {
 // bankCounts are the bank's counts: of the terms of answerable and
 // unanswerable examples, and each target's pooled examples.
 type bankCounts struct {
-	terms map[string]termCount
-	pools []pooled // by target, see Target
+	terms    map[string]termCount
+	pools    []pooled             // by target, see Target
+	postings map[string][]posting // by term: the pools that hold it, in target order
 }
 
 // Target numbers what answers examples, for Expand: a sentence by its
@@ -154,6 +203,15 @@ func (x *Index) count() {
 	for f := range Folds {
 		x.folds[f] = newCounts()
 	}
+	defer func() {
+		x.bank.postings = map[string][]posting{}
+		for t, p := range x.bank.pools {
+			for _, term := range slices.Sorted(maps.Keys(p.counts)) {
+				x.bank.postings[term] = append(x.bank.postings[term], posting{t, p.counts[term]})
+			}
+		}
+		x.whole = x.newPooledView(NoFold)
+	}()
 	for i, ex := range x.h.Examples {
 		for _, c := range []*bankCounts{&x.bank, &x.folds[FoldOf(i)]} {
 			for term := range x.exampleTerms[i] {
@@ -212,61 +270,97 @@ type Expanded struct {
 
 // Expand scores every target's pooled examples against the topics, by
 // target (see Target); a target without examples scores 0. The examples of
-// fold are left out of the pools (NoFold: none).
+// fold are left out of the pools (NoFold: none). It reads only the pools
+// that hold a term of the topics.
 func (x *Index) Expand(topics []Topic, fold int) []Expanded {
 	out := make([]Expanded, x.targets())
 	if len(x.bank.pools) == 0 {
 		return out
 	}
-	v := x.pooledView(topics, fold)
-	if v.docs == 0 {
-		return out
+	v := x.pooledView(fold)
+	terms := topicTerms(topics)
+	postings := make(map[string][]posting, len(terms))
+	held := make([][]bool, len(out)) // held[t][i]: target t's pool holds terms[i]
+	for i, term := range terms {
+		postings[term] = v.postings(term)
+		for _, p := range postings[term] {
+			if held[p.target] == nil {
+				held[p.target] = make([]bool, len(terms))
+			}
+			held[p.target][i] = true
+		}
+	}
+	own, eq := make([]float64, len(out)), make([]float64, len(out))
+	for _, tp := range topics {
+		clear(own)
+		clear(eq)
+		for _, term := range tp.Terms {
+			for _, p := range postings[term] {
+				own[p.target] += v.bm25(p, len(postings[term]), 1)
+			}
+		}
+		for _, e := range tp.Equivalents {
+			if len(e.Terms) == 1 {
+				for _, p := range postings[e.Terms[0]] {
+					eq[p.target] = max(eq[p.target], v.bm25(p, len(postings[e.Terms[0]]), e.Weight))
+				}
+			}
+		}
+		for t := range out {
+			out[t].Score += max(own[t], eq[t])
+		}
 	}
 	for t := range out {
-		if v.lengths[t] == 0 {
+		if held[t] == nil {
 			continue
 		}
-		has := map[string]bool{}
-		for _, tp := range topics {
-			best := 0.0
-			for _, term := range tp.Terms {
-				best += v.bm25(t, term, 1)
-				has[term] = v.count(t, term) > 0
-			}
-			for _, e := range tp.Equivalents {
-				for _, term := range e.Terms {
-					has[term] = v.count(t, term) > 0
-				}
-				if len(e.Terms) == 1 {
-					best = max(best, v.bm25(t, e.Terms[0], e.Weight))
-				}
-			}
-			out[t].Score += best
-		}
-		out[t].Coverage = coverage(topics, has, has)
+		pool := func(term string) bool { i, ok := slices.BinarySearch(terms, term); return ok && held[t][i] }
+		out[t].Coverage = coverageBy(topics, pool, pool)
 		if t < len(x.sentences) {
-			for term := range x.sentences[t].all {
-				has[term] = true
-			}
+			both := func(term string) bool { return pool(term) || x.sentences[t].all[term] }
+			out[t].Covered = coverageBy(topics, both, both)
+		} else {
+			out[t].Covered = out[t].Coverage
 		}
-		out[t].Covered = coverage(topics, has, has)
 	}
 	return out
 }
 
-// pooledView is the bank's pooled documents less a fold, with the statistics
-// BM25 needs for the terms of some topics.
-type pooledView struct {
-	x        *Index
-	fold     int
-	lengths  []float64      // each target's pooled terms
-	docsWith map[string]int // how many targets' pools hold each topic term
-	docs     float64        // targets with examples
-	avg      float64        // their mean length
+// topicTerms are the distinct index terms of the topics and their equivalents.
+func topicTerms(topics []Topic) []string {
+	var out []string
+	for _, t := range topics {
+		out = append(out, t.Terms...)
+		for _, e := range t.Equivalents {
+			out = append(out, e.Terms...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
-func (x *Index) pooledView(topics []Topic, fold int) pooledView {
-	v := pooledView{x: x, fold: fold, lengths: make([]float64, len(x.bank.pools)), docsWith: map[string]int{}}
+// posting is how many of a target's examples hold a term.
+type posting struct{ target, count int }
+
+// pooledView is the bank's pooled documents less a fold.
+type pooledView struct {
+	x       *Index
+	fold    int
+	lengths []float64 // each target's pooled terms
+	docs    float64   // targets with examples
+	avg     float64   // their mean length
+}
+
+// pooledView is the pools less fold; the whole bank's is made once.
+func (x *Index) pooledView(fold int) pooledView {
+	if fold == NoFold {
+		return x.whole
+	}
+	return x.newPooledView(fold)
+}
+
+func (x *Index) newPooledView(fold int) pooledView {
+	v := pooledView{x: x, fold: fold, lengths: make([]float64, len(x.bank.pools))}
 	var total float64
 	for t, p := range x.bank.pools {
 		v.lengths[t] = float64(p.length)
@@ -277,18 +371,6 @@ func (x *Index) pooledView(topics []Topic, fold int) pooledView {
 			v.docs++
 			total += v.lengths[t]
 		}
-		for _, tp := range topics {
-			for _, term := range tp.Terms {
-				if v.count(t, term) > 0 {
-					v.docsWith[term]++
-				}
-			}
-			for _, e := range tp.Equivalents {
-				if len(e.Terms) == 1 && v.count(t, e.Terms[0]) > 0 {
-					v.docsWith[e.Terms[0]]++
-				}
-			}
-		}
 	}
 	if v.docs > 0 {
 		v.avg = total / v.docs
@@ -296,25 +378,28 @@ func (x *Index) pooledView(topics []Topic, fold int) pooledView {
 	return v
 }
 
-// count is how many of target t's pooled examples hold term.
-func (v pooledView) count(t int, term string) int {
-	n := v.x.bank.pools[t].counts[term]
-	if v.fold != NoFold {
-		n -= v.x.folds[v.fold].pools[t].counts[term]
+// postings are the targets whose pooled examples hold term, with how many.
+func (v pooledView) postings(term string) []posting {
+	all := v.x.bank.postings[term]
+	if v.fold == NoFold {
+		return all
 	}
-	return n
+	out := make([]posting, 0, len(all))
+	for _, p := range all {
+		if n := p.count - v.x.folds[v.fold].pools[p.target].counts[term]; n > 0 {
+			out = append(out, posting{p.target, n})
+		}
+	}
+	return out
 }
 
-// bm25 is term's BM25 score in target t's pool, times weight.
-func (v pooledView) bm25(t int, term string, weight float64) float64 {
+// bm25 is the BM25 score of a posting's term in its target's pool, times
+// weight, for a term that n pools hold.
+func (v pooledView) bm25(p posting, n int, weight float64) float64 {
 	const k1, b = 1.2, 0.75
-	tf := float64(v.count(t, term))
-	if tf <= 0 {
-		return 0
-	}
-	n := float64(v.docsWith[term])
-	idf := math.Log(1 + (v.docs-n+0.5)/(n+0.5))
-	return weight * idf * tf * (k1 + 1) / (tf + k1*(1-b+b*v.lengths[t]/v.avg))
+	tf := float64(p.count)
+	idf := math.Log(1 + (v.docs-float64(n)+0.5)/(float64(n)+0.5))
+	return weight * idf * tf * (k1 + 1) / (tf + k1*(1-b+b*v.lengths[p.target]/v.avg))
 }
 
 // Unseen is the share of the topics' weight that neither the hearing nor any

@@ -48,6 +48,7 @@ type Index struct {
 	exampleTerms []map[string]bool
 	bank         bankCounts        // the bank's counts, whole
 	folds        [Folds]bankCounts // the counts of each fold's examples
+	whole        pooledView        // the whole bank's pools, for Expand
 	terms        analysis.Analyzer // indexing analyzer: stop words removed
 	words        analysis.Analyzer // query analyzer: every word kept
 	vocab        *vocabulary
@@ -365,14 +366,7 @@ func (x *Index) Passages(ctx context.Context, q Query) ([]Hit, error) {
 		topics = x.Topics(q.Text)
 	}
 	if q.Literal {
-		literal := topics[:0]
-		for _, t := range topics {
-			if len(t.Terms) > 0 {
-				t.Equivalents = nil
-				literal = append(literal, t)
-			}
-		}
-		topics = literal
+		topics = literal(topics)
 	}
 	fields := map[string]float64{fieldText: boostText, fieldContext: boostContext}
 	var extra []query.Query
@@ -559,4 +553,17 @@ func direct(topics []Topic, terms map[string]bool) bool {
 	return slices.ContainsFunc(topics, func(t Topic) bool {
 		return allIn(t.Terms, terms) || slices.ContainsFunc(t.Equivalents, func(p Phrase) bool { return !p.Bridged && allIn(p.Terms, terms) })
 	})
+}
+
+// literal are the topics that have words of their own, without their
+// equivalents.
+func literal(topics []Topic) []Topic {
+	out := make([]Topic, 0, len(topics))
+	for _, t := range topics {
+		if len(t.Terms) > 0 {
+			t.Equivalents = nil
+			out = append(out, t)
+		}
+	}
+	return out
 }

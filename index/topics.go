@@ -481,6 +481,11 @@ func phraseQuery(field, text string, boost float64) query.Query {
 // Weighing by rarity keeps a word on every line ("migrants") from passing
 // for an answer to a question about something rarer.
 func coverage(topics []Topic, strong, all map[string]bool) float64 {
+	return coverageBy(topics, func(t string) bool { return strong[t] }, func(t string) bool { return all[t] })
+}
+
+// coverageBy is coverage with the matched terms given as functions.
+func coverageBy(topics []Topic, strong, all func(string) bool) float64 {
 	if len(topics) == 0 {
 		return 0
 	}
@@ -495,6 +500,16 @@ func coverage(topics []Topic, strong, all map[string]bool) float64 {
 		}
 	}
 	return sum / total
+}
+
+// allBy reports whether terms is not empty and in reports all of them.
+func allBy(terms []string, in func(string) bool) bool {
+	for _, term := range terms {
+		if !in(term) {
+			return false
+		}
+	}
+	return len(terms) > 0
 }
 
 // allIn reports whether terms is not empty and all its terms are in set.
@@ -513,13 +528,13 @@ const bridgeCredit = 0.3
 
 // credit is how well matched covers the topic: 1 for its own terms or a
 // vocabulary equivalent's, less for a bridged equivalent's, 0 for none.
-func (t Topic) credit(matched map[string]bool) float64 {
-	if allIn(t.Terms, matched) {
+func (t Topic) credit(matched func(string) bool) float64 {
+	if allBy(t.Terms, matched) {
 		return 1
 	}
 	best := 0.0
 	for _, e := range t.Equivalents {
-		if allIn(e.Terms, matched) {
+		if allBy(e.Terms, matched) {
 			c := 1.0
 			if e.Bridged {
 				c = e.Weight + bridgeCredit

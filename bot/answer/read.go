@@ -386,7 +386,13 @@ type asking struct {
 
 	hits     []index.Hit // the passage search, run once and only when needed
 	searched bool
-	fold     int // a fold of the bank to leave out, or index.NoFold: see index.Folds
+	weighed  struct { // weigh's result, for the reading it was made of
+		done       bool
+		known, key bool
+		missing    []string
+		share      float64
+	}
+	fold int // a fold of the bank to leave out, or index.NoFold: see index.Folds
 }
 
 // reading reads, once, the words of the question that name neither people
@@ -516,6 +522,17 @@ var positionWords = []string{"before", "after", "preceding", "following", "prece
 // half, so that a question of nothing else still abstains; function words
 // weigh nothing.
 func (a *asking) weigh() (known bool, missing []string, share float64, key bool) {
+	if !a.weighed.done {
+		w := &a.weighed
+		w.known, w.missing, w.share, w.key = a.weighTopics()
+		w.done = true
+	}
+	w := a.weighed
+	return w.known, w.missing, w.share, w.key
+}
+
+// weighTopics is weigh, uncached.
+func (a *asking) weighTopics() (known bool, missing []string, share float64, key bool) {
 	var weight, missingWeight float64
 	rd := a.reading()
 	for i, t := range rd.topics {
@@ -803,7 +820,7 @@ func (a *asking) speakerAsked() (done bool, err error) {
 		return true, nil
 	}
 	a.people = found
-	a.read = false // the subject is no longer part of the topic
+	a.read, a.weighed.done = false, false // the subject is no longer part of the topic
 	a.rest = slices.DeleteFunc(slices.Clone(a.rest), func(w string) bool { return slices.Contains(subject, w) })
 	return false, nil
 }

@@ -77,7 +77,7 @@ func (a *asking) retrieve(cards []Card) (retrieval, error) {
 	}
 	text := strings.Join(a.words, " ")
 	topics := a.e.x.Topics(text)
-	examples, err := a.e.x.Examples(a.ctx, index.Query{Text: text, Topics: topics, Limit: maxExamples}, a.fold)
+	examples, err := a.e.x.Examples(a.ctx, index.Query{Text: text, Limit: maxExamples}, a.fold)
 	if err != nil {
 		return r, fmt.Errorf("answer: %w", err)
 	}
@@ -89,8 +89,12 @@ func (a *asking) retrieve(cards []Card) (retrieval, error) {
 		a.candidate(&r, content.Example{Person: c.Person}).listed = i + 1
 	}
 	a.vote(&r, examples)
-	a.expand(&r, a.e.x.Expand(topics, a.fold))
-	topical := a.e.x.Expand(a.reading().topics, a.fold)
+	expanded := a.e.x.Expand(topics, a.fold)
+	a.expand(&r, expanded)
+	topical := expanded
+	if !sameTopics(topics, a.reading().topics) {
+		topical = a.e.x.Expand(a.reading().topics, a.fold) // the topic less the names
+	}
 	for k := range r.candidates {
 		c := &r.candidates[k]
 		x := topical[a.e.x.Target(c.answers())]
@@ -263,4 +267,9 @@ func preferring(hits []index.Hit, ok func(index.Hit) bool) []index.Hit {
 		return hits
 	}
 	return append(yes, no...)
+}
+
+// sameTopics reports whether two readings hold the same topics' words.
+func sameTopics(a, b []index.Topic) bool {
+	return slices.EqualFunc(a, b, func(x, y index.Topic) bool { return x.Text == y.Text && x.Weight == y.Weight })
 }

@@ -313,7 +313,9 @@ func TestAnswersReadAtAGlance(t *testing.T) {
 				t.Fatal(err)
 			}
 			sections, contexts := texts(m)
-			if c, s := runes(contexts), runes(sections); float64(c) > 0.6*float64(s) {
+			// A citation of a line is longer than the line ("Room XIX, Palais
+			// des Nations, Geneva"): the share counts past one short line.
+			if c, s := runes(contexts), runes(sections); float64(c) > 0.6*float64(s) && c > 60 {
 				t.Errorf("citations %d characters for %d of text", c, s)
 			}
 			seen := map[string]bool{}
