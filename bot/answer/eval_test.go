@@ -196,7 +196,7 @@ func score(t *testing.T, e *Engine, rows []evalRow) (figures, []string) {
 // eval-dev6.jsonl, five kinds of asker; eval-dev7.jsonl, segments and roles
 // described; eval-dev8.jsonl, everyday paraphrases and near misses) and the
 // team's own questions. The sets written blind to the code (eval-holdout.jsonl,
-// eval-blind.jsonl to eval-blind5.jsonl, and those of later rounds) are scored
+// eval-blind.jsonl to eval-blind7.jsonl) are scored
 // and logged, never held to floors: a floor is something to tune for, and a
 // blind set is for measuring at the start and the end of a piece of work
 // (see the README). None of these sets is in the question bank or the
@@ -222,6 +222,8 @@ func TestEval(t *testing.T) {
 		{"testdata/eval-blind3.jsonl", nil},
 		{"testdata/eval-blind4.jsonl", nil},
 		{"testdata/eval-blind5.jsonl", nil},
+		{"testdata/eval-blind6.jsonl", nil},
+		{"testdata/eval-blind7.jsonl", nil},
 	} {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(set.file, "testdata/"), ".jsonl"), func(t *testing.T) {
 			got, misses := score(t, e, loadEval(t, set.file))
@@ -254,4 +256,85 @@ func TestEval(t *testing.T) {
 			}
 		})
 	}
+}
+
+// convRow is a two-turn conversation: a question, then one said after the
+// answer, in its thread.
+type convRow struct {
+	ID    string `json:"id"`
+	Turns []struct {
+		Q      string   `json:"q"`
+		Kind   string   `json:"kind"`
+		Expect []string `json:"expect"`
+	} `json:"turns"`
+}
+
+// TestConversations scores the two-turn conversations written blind to the
+// code (conv-blind6.jsonl, conv-blind7.jsonl: see the README), and logs the
+// figures: right when the second answer holds what it should (or declines
+// what the summary does not answer), wrong when its first excerpt or card
+// does not. Logged, not held to floors, like the blind question sets.
+func TestConversations(t *testing.T) {
+	e := engine(t)
+	ctx := context.Background()
+	for _, file := range []string{"testdata/conv-blind6.jsonl", "testdata/conv-blind7.jsonl"} {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var right, wrong, n int
+		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+			var c convRow
+			if err := json.Unmarshal([]byte(line), &c); err != nil || len(c.Turns) != 2 {
+				t.Fatalf("%s: %q: %v", file, line, err)
+			}
+			first, err := e.Ask(ctx, c.Turns[0].Q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := e.FollowUp(ctx, c.Turns[1].Q, first.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok, bad := turnScore(r, c.Turns[1].Kind, c.Turns[1].Expect)
+			n, right, wrong = n+1, right+flagInt(ok), wrong+flagInt(bad)
+		}
+		t.Logf("%s: %d conversations, right %.1f%%, wrong %.1f%%", file, n, 100*float64(right)/float64(n), 100*float64(wrong)/float64(n))
+	}
+}
+
+// turnScore is score.py's verdict on one answer: right (an expected phrase
+// or name among the first three excerpts or cards; no answer for "none")
+// and wrong (a first excerpt or card that holds none; any answer for "none").
+func turnScore(r Response, kind string, expect []string) (right, wrong bool) {
+	if kind == "none" {
+		return r.Abstained(), !r.Abstained()
+	}
+	hit := func(text string) bool {
+		return slices.ContainsFunc(expect, func(e string) bool { return strings.Contains(scoreNorm(text), scoreNorm(e)) })
+	}
+	var ranked []string
+	if kind == "person" {
+		for _, c := range r.People[:min(3, len(r.People))] {
+			ranked = append(ranked, c.Person.Name)
+		}
+	}
+	first := ""
+	if len(ranked) > 0 {
+		first = ranked[0]
+	}
+	for _, x := range r.Excerpts[:min(3, len(r.Excerpts))] {
+		ranked = append(ranked, x.Text)
+		if first == "" {
+			first = x.Text
+		}
+	}
+	return slices.ContainsFunc(ranked, hit), first != "" && !hit(first)
+}
+
+func flagInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
