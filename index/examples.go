@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -55,6 +56,7 @@ func askMarks(text string) []string {
 const (
 	commonShare = 20
 	commonAsk   = 5
+	minSearched = 2
 )
 
 // askWeight is what an askMarks term weighs as a topic of the example search.
@@ -111,10 +113,15 @@ func (x *Index) Examples(ctx context.Context, q Query, fold int) ([]ExampleHit, 
 	// panel"), none bridged to the summary's words.
 	// A word in more than one example in commonShare says little and costs
 	// much: its postings are long.
+	// But the rarest two are searched whatever they are: "which panellist
+	// spoke for employers" is all common words.
 	var topics []Topic
 	common := len(x.exampleTerms) / commonShare
-	for _, term := range slices.Compact(slices.Sorted(slices.Values(x.Terms(q.Text)))) {
-		if c := x.bank.terms[term]; c.answerable+c.unanswerable <= common {
+	terms := slices.Compact(slices.Sorted(slices.Values(x.Terms(q.Text))))
+	df := func(term string) int { c := x.bank.terms[term]; return c.answerable + c.unanswerable }
+	slices.SortStableFunc(terms, func(a, b string) int { return cmp.Compare(df(a), df(b)) })
+	for i, term := range terms {
+		if df(term) <= common || i < minSearched {
 			topics = append(topics, Topic{Text: term, Terms: []string{term}, Known: true, Weight: 1})
 		}
 	}

@@ -29,6 +29,13 @@ func (a *asking) recapOnly() bool {
 func (a *asking) recapAsked() error {
 	a.Excerpts, a.Rest = a.e.recap(a.segments, a.people, a.rd.group)
 	a.More = len(a.Rest)
+	if len(a.Excerpts) == 0 && len(a.people) > 0 {
+		// "was anyone from the ILO there?": the summary credits a
+		// moderator with nothing, but says who they are.
+		a.People = a.e.cards(a.people)
+		a.Excerpts = a.e.personExcerpts(a.People, a.segments)
+		return nil
+	}
 	if len(a.Excerpts) == 0 {
 		a.Suggestions = a.e.Suggestions()
 	}
@@ -127,12 +134,19 @@ func (e *Engine) related(hits []index.Hit, least float64, named func(index.Hit) 
 }
 
 // doers are the people an excerpt credits, or for one that credits no one,
-// the people it names.
+// the people it names by name or title ("the President of the General
+// Assembly organized ..."), not by their organisation ("with support from
+// IOM" names no one).
 func (e *Engine) doers(x Excerpt) []*content.Person {
 	if x.Kind == content.Statement {
 		return x.Speakers
 	}
-	return e.named(x)
+	text := index.Fold(x.Text)
+	return slices.DeleteFunc(e.named(x), func(p *content.Person) bool {
+		return !strings.Contains(text, index.Fold(p.Name)) && !slices.ContainsFunc(append([]string{p.Title}, p.Aliases...), func(a string) bool {
+			return len(strings.Fields(a)) > 1 && strings.Contains(text, index.Fold(a))
+		})
+	})
 }
 
 // further is how likely a candidate after the first must be, as a share

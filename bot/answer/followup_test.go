@@ -160,3 +160,19 @@ func texts(xs []Excerpt) []string {
 	}
 	return out
 }
+
+// More of what a newcomer met: a moderator the summary credits nothing to is
+// still someone it names; a segment's topic is what it was about; the bank
+// is searched even when every word of a question is common.
+func TestWhatANewcomerMetToo(t *testing.T) {
+	e := engine(t)
+	if r := ask(t, e, "was anyone from the ilo there"); len(r.People) == 0 || r.People[0].Person.ID != "michelle-leighton" {
+		t.Errorf("anyone from the ILO: %v", r.People)
+	}
+	if r := ask(t, e, "whats the topic of panel two"); len(r.Excerpts) == 0 || slices.ContainsFunc(r.Excerpts, func(x Excerpt) bool { return !within(x.Segment, e.h.Segment("panel-2")) }) {
+		t.Errorf("the topic of panel two: %v (not in %v)", texts(r.Excerpts), r.NotIn)
+	}
+	if r := ask(t, e, "who put this hearing together"); slices.ContainsFunc(r.People, func(c Card) bool { return c.Person.ID == "colin-rajah" }) {
+		t.Error(`"with support from IOM" names no one: not Colin Rajah`)
+	}
+}

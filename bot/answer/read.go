@@ -71,6 +71,7 @@ var recapWords = []string{"tldr", "tl", "dr", "speech", "speeches", "remarks", "
 	"happened", "happen", "happening", "about", "outcome", "outcomes", "came", "come", "main", "key",
 	"big", "major", "important", "points", "point", "issues", "topics", "themes", "brief", "briefly", "quick",
 	"short", "cover", "covered", "part", "section", "bit", "portion", "ask", "asks", "message", "messages", "pts",
+	"topic", "theme", "subject", "subjects",
 	"argument", "arguments", "position", "stance", "take", "view", "views", "thoughts", "raised", "focus"}
 
 // recapCues are the words that, alone, make a question a recap request
