@@ -265,39 +265,39 @@ func (x *Index) Unanswerability(text string, fold int) float64 {
 	return best
 }
 
-// Expanded is how well a question matches the examples of one sentence
-// taken together.
-type Expanded struct {
-	Score    float64 // BM25 of the question's topics against the pooled examples
-	Coverage float64 // the share of the question's weight they hold, as Hit.Coverage
-	// Covered is the share the pooled examples and the sentence hold
-	// between them: what of the question neither says.
-	Covered float64
+// Expansion is how a question's topics match every target's examples taken
+// together (see Target): a BM25 score each, and the coverage of the ones
+// asked for.
+type Expansion struct {
+	Scores []float64 // by target; 0 for a target without examples
+	x      *Index
+	topics []Topic
+	terms  []string // the topics' terms, sorted
+	held   [][]bool // held[t][i]: target t's pool holds terms[i]; nil when none
 }
 
-// Expand scores every target's pooled examples against the topics, by
-// target (see Target); a target without examples scores 0. The examples of
-// fold are left out of the pools (NoFold: none). It reads only the pools
-// that hold a term of the topics.
-func (x *Index) Expand(topics []Topic, fold int) []Expanded {
-	out := make([]Expanded, x.targets())
+// Expand scores every target's pooled examples against the topics. The
+// examples of fold are left out of the pools (NoFold: none). It reads only
+// the pools that hold a term of the topics.
+func (x *Index) Expand(topics []Topic, fold int) *Expansion {
+	e := &Expansion{Scores: make([]float64, x.targets()), x: x, topics: topics}
 	if len(x.bank.pools) == 0 {
-		return out
+		return e
 	}
 	v := x.pooledView(fold)
-	terms := topicTerms(topics)
-	postings := make(map[string][]posting, len(terms))
-	held := make([][]bool, len(out)) // held[t][i]: target t's pool holds terms[i]
-	for i, term := range terms {
+	e.terms = topicTerms(topics)
+	e.held = make([][]bool, len(e.Scores))
+	postings := make(map[string][]posting, len(e.terms))
+	for i, term := range e.terms {
 		postings[term] = v.postings(term)
 		for _, p := range postings[term] {
-			if held[p.target] == nil {
-				held[p.target] = make([]bool, len(terms))
+			if e.held[p.target] == nil {
+				e.held[p.target] = make([]bool, len(e.terms))
 			}
-			held[p.target][i] = true
+			e.held[p.target][i] = true
 		}
 	}
-	own, eq := make([]float64, len(out)), make([]float64, len(out))
+	own, eq := make([]float64, len(e.Scores)), make([]float64, len(e.Scores))
 	for _, tp := range topics {
 		clear(own)
 		clear(eq)
@@ -306,31 +306,44 @@ func (x *Index) Expand(topics []Topic, fold int) []Expanded {
 				own[p.target] += v.bm25(p, len(postings[term]), 1)
 			}
 		}
-		for _, e := range tp.Equivalents {
-			if len(e.Terms) == 1 {
-				for _, p := range postings[e.Terms[0]] {
-					eq[p.target] = max(eq[p.target], v.bm25(p, len(postings[e.Terms[0]]), e.Weight))
+		for _, q := range tp.Equivalents {
+			if len(q.Terms) == 1 {
+				for _, p := range postings[q.Terms[0]] {
+					eq[p.target] = max(eq[p.target], v.bm25(p, len(postings[q.Terms[0]]), q.Weight))
 				}
 			}
 		}
-		for t := range out {
-			out[t].Score += max(own[t], eq[t])
+		for t := range e.Scores {
+			e.Scores[t] += max(own[t], eq[t])
 		}
 	}
-	for t := range out {
-		if held[t] == nil {
-			continue
-		}
-		pool := func(term string) bool { i, ok := slices.BinarySearch(terms, term); return ok && held[t][i] }
-		out[t].Coverage = coverageBy(topics, pool, pool)
-		if t < len(x.sentences) {
-			both := func(term string) bool { return pool(term) || x.sentences[t].all[term] }
-			out[t].Covered = coverageBy(topics, both, both)
-		} else {
-			out[t].Covered = out[t].Coverage
-		}
+	return e
+}
+
+// pool reports whether target t's pooled examples hold term.
+func (e *Expansion) pool(t int, term string) bool {
+	i, ok := slices.BinarySearch(e.terms, term)
+	return ok && e.held[t] != nil && e.held[t][i]
+}
+
+// Coverage is the share of the topics' weight target t's pooled examples
+// hold, as Hit.Coverage.
+func (e *Expansion) Coverage(t int) float64 {
+	if e.held == nil || e.held[t] == nil {
+		return 0
 	}
-	return out
+	in := func(term string) bool { return e.pool(t, term) }
+	return coverageBy(e.topics, in, in)
+}
+
+// Covered is the share the pooled examples and the sentence (for a
+// sentence's target) hold between them: what of the question neither says.
+func (e *Expansion) Covered(t int) float64 {
+	if t >= len(e.x.sentences) {
+		return e.Coverage(t)
+	}
+	in := func(term string) bool { return e.pool(t, term) || e.x.sentences[t].all[term] }
+	return coverageBy(e.topics, in, in)
 }
 
 // topicTerms are the distinct index terms of the topics and their equivalents.

@@ -97,8 +97,8 @@ func (a *asking) retrieve(cards []Card) (retrieval, error) {
 	}
 	for k := range r.candidates {
 		c := &r.candidates[k]
-		x := topical[a.e.x.Target(c.answers())]
-		c.topical, c.covered = x.Coverage, max(x.Covered, c.Coverage)
+		t := a.e.x.Target(c.answers())
+		c.topical, c.covered = topical.Coverage(t), max(topical.Covered(t), c.Coverage)
 	}
 	for k := range r.candidates {
 		if c := &r.candidates[k]; c.person != nil {
@@ -156,25 +156,26 @@ func (a *asking) candidate(r *retrieval, ex content.Example) *candidate {
 
 // expand adds the targets whose examples taken together match the question
 // best, and marks every candidate with its expanded match.
-func (a *asking) expand(r *retrieval, expanded []index.Expanded) {
-	order := make([]int, len(expanded))
+func (a *asking) expand(r *retrieval, expanded *index.Expansion) {
+	scores := expanded.Scores
+	order := make([]int, len(scores))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(expanded[j].Score, expanded[i].Score) })
-	if len(order) == 0 || expanded[order[0]].Score == 0 {
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(scores[j], scores[i]) })
+	if len(order) == 0 || scores[order[0]] == 0 {
 		return
 	}
-	top := expanded[order[0]].Score
+	top := scores[order[0]]
 	for _, t := range order[:min(maxExpanded, len(order))] {
-		if expanded[t].Score > 0 {
+		if scores[t] > 0 {
 			a.candidate(r, a.e.target(t))
 		}
 	}
 	for k := range r.candidates {
 		c := &r.candidates[k]
 		t := a.e.x.Target(c.answers())
-		c.expanded, c.expandedCoverage, c.expandedFirst = expanded[t].Score/top, expanded[t].Coverage, t == order[0]
+		c.expanded, c.expandedCoverage, c.expandedFirst = scores[t]/top, expanded.Coverage(t), t == order[0]
 	}
 }
 
