@@ -269,15 +269,24 @@ type convRow struct {
 	} `json:"turns"`
 }
 
-// TestConversations scores the two-turn conversations written blind to the
-// code (conv-blind6.jsonl, conv-blind7.jsonl: see the README), and logs the
-// figures: right when the second answer holds what it should (or declines
-// what the summary does not answer), wrong when its first excerpt or card
-// does not. Logged, not held to floors, like the blind question sets.
+// TestConversations scores two-turn conversations and logs the figures:
+// right when the second answer holds what it should (or declines what the
+// summary does not answer), wrong when its first excerpt or card does not.
+// The development set (conv-dev.jsonl, written by a helper from the summary
+// alone) is held to floors; the sets written blind to the code
+// (conv-blind6.jsonl, conv-blind7.jsonl: see the README) are only logged.
 func TestConversations(t *testing.T) {
 	e := engine(t)
 	ctx := context.Background()
-	for _, file := range []string{"testdata/conv-blind6.jsonl", "testdata/conv-blind7.jsonl"} {
+	for _, set := range []struct {
+		file               string
+		minRight, maxWrong float64 // percent; 0, 100 for a blind set
+	}{
+		{"testdata/conv-dev.jsonl", 78, 13},
+		{"testdata/conv-blind6.jsonl", 0, 100},
+		{"testdata/conv-blind7.jsonl", 0, 100},
+	} {
+		file := set.file
 		raw, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
@@ -299,7 +308,11 @@ func TestConversations(t *testing.T) {
 			ok, bad := turnScore(r, c.Turns[1].Kind, c.Turns[1].Expect)
 			n, right, wrong = n+1, right+flagInt(ok), wrong+flagInt(bad)
 		}
-		t.Logf("%s: %d conversations, right %.1f%%, wrong %.1f%%", file, n, 100*float64(right)/float64(n), 100*float64(wrong)/float64(n))
+		pr, pw := 100*float64(right)/float64(n), 100*float64(wrong)/float64(n)
+		t.Logf("%s: %d conversations, right %.1f%%, wrong %.1f%%", file, n, pr, pw)
+		if pr < set.minRight || pw > set.maxWrong {
+			t.Errorf("%s: right %.1f%% (floor %.0f%%), wrong %.1f%% (ceiling %.0f%%)", file, pr, set.minRight, pw, set.maxWrong)
+		}
 	}
 }
 

@@ -82,6 +82,10 @@ func (e *Engine) FollowUp(ctx context.Context, question string, prev Context) (R
 		}
 		return e.Ask(ctx, question)
 	}
+	if r, ok := e.aboutTheAnswer(words, prev); ok {
+		r.Question = Normalize(question)
+		return r, nil
+	}
 	resolved, more := e.resolve(words, prev)
 	if resolved == "" {
 		return e.Ask(ctx, question)
@@ -106,6 +110,50 @@ func (e *Engine) FollowUp(ctx context.Context, question string, prev Context) (R
 	return r, nil
 }
 
+// aboutTheAnswer answers a follow-up about the answer before it rather than
+// the hearing: "who said that?", "who are they?" (whom its first passage
+// credits or names), "where was that?" (the segment it comes from). ok is
+// false for any other question.
+func (e *Engine) aboutTheAnswer(words []string, prev Context) (r Response, ok bool) {
+	if len(prev.Shown) == 0 || prev.Shown[0] >= len(e.h.Sentences) || len(words) > 4 {
+		return r, false
+	}
+	refers := slices.ContainsFunc(words, func(w string) bool { return slices.Contains(answerPronouns, w) })
+	if !refers || len(prev.People) > 0 && !slices.Contains(words, "that") && !slices.Contains(words, "this") {
+		return r, false // "who is she?" follows the people before: resolve reads it
+	}
+	x := e.excerpt(e.h.Sentences[prev.Shown[0]], nil)
+	switch words[0] {
+	case "who", "whom":
+		if doers := e.doers(x); len(doers) > 0 {
+			r.People = e.cards(doers)
+		}
+		r.Excerpts = []Excerpt{x} // its citation says whom the summary credits
+		return r, true
+	case "where":
+		r.Excerpts = []Excerpt{x}
+		if intro := introduction(x.Segment); intro != nil && intro != x.Sentences[0] {
+			r.Excerpts = []Excerpt{e.excerpt(intro, nil), x}
+		}
+		return r, true
+	}
+	return r, false
+}
+
+// answerPronouns stand for what the answer before said, or whom it credits.
+var answerPronouns = []string{"that", "this", "it", "they", "them"}
+
+// introduction is the first sentence of a segment or of the segment it is
+// part of that is not a heading: what says what the segment was.
+func introduction(s *content.Segment) *content.Sentence {
+	for ; s != nil; s = s.Parent {
+		if i := slices.IndexFunc(s.Sentences, func(x *content.Sentence) bool { return x.Kind != content.Heading }); i >= 0 {
+			return s.Sentences[i]
+		}
+	}
+	return nil
+}
+
 // resolve rewrites a follow-up as the question it stands for, given prev;
 // "" when it stands on its own. more is true for "what else".
 func (e *Engine) resolve(words []string, prev Context) (resolved string, more bool) {
@@ -115,9 +163,15 @@ func (e *Engine) resolve(words []string, prev Context) (resolved string, more bo
 	segs, _ := e.segments(words)
 	prevWords := possessive(fold(prev.Question))
 
+	if who, at, n, ok := ordinalPerson(words, people); ok { // "what does the last one do?"
+		out := append(append(slices.Clone(words[:at]), strings.Fields(who.Name)...), words[at+n:]...)
+		return strings.Join(out, " "), false
+	}
 	switch {
 	case isElse(words):
 		switch {
+		case len(segs) > 0 && !slices.ContainsFunc(words, func(w string) bool { return w == "that" || w == "there" || w == "this" }):
+			return "What happened in " + segmentRef(segs[0]) + "?", true // "anything else from the closing?"
 		case len(people) > 0:
 			return "What did " + nameList(people) + " say?", true
 		case len(segments) > 0:
@@ -186,6 +240,34 @@ func (e *Engine) namesItsSubject(words []string) bool {
 	return i > 0 && slices.ContainsFunc(words[:i], func(w string) bool { return e.personal[w] })
 }
 
+// ordinalPerson finds "the first one", "the second speaker", "the last
+// panellist" among words, standing for one of people (in the order the
+// answer before gave them): the person, where the phrase starts and its
+// length in words.
+func ordinalPerson(words []string, people []*content.Person) (p *content.Person, at, n int, ok bool) {
+	if len(people) < 2 {
+		return nil, 0, 0, false
+	}
+	for i, w := range words {
+		k := ordinals[w]
+		if w == "last" {
+			k = len(people)
+		}
+		if k < 1 || k > len(people) || w == "one" || i+1 == len(words) || !slices.Contains(personOrdinalNouns, words[i+1]) {
+			continue
+		}
+		at, n = i, 2
+		if i > 0 && (words[i-1] == "the" || words[i-1] == "that") {
+			at, n = i-1, 3
+		}
+		return people[k-1], at, n, true
+	}
+	return nil, 0, 0, false
+}
+
+// personOrdinalNouns after an ordinal pick one of the people before.
+var personOrdinalNouns = []string{"one", "speaker", "person", "panellist", "panelist", "guy", "woman", "man", "lady"}
+
 // dependent reports whether a question cannot stand on its own: "what
 // else?", "and the second one?", "what did she say?".
 func dependent(words []string) bool {
@@ -219,15 +301,21 @@ func ellipsis(words []string) ([]string, bool) {
 // isElse reports whether the words ask for more of the same: "what else?",
 // "anything else", "more".
 func isElse(words []string) bool {
-	if len(words) == 1 && (words[0] == "more" || words[0] == "else") {
-		return true
-	}
-	if len(words) > 4 {
+	if _, ok := elsewhere(words); !ok || len(words) > 7 {
 		return false
 	}
-	_, ok := elsewhere(words)
-	return ok && !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) })
+	// Nothing else but words that ask for more of the same: "what else did
+	// they say?", "anything else from that discussion?", "what else was said
+	// there".
+	return !slices.ContainsFunc(words, func(w string) bool { return !slices.Contains(moreWords, w) && groupWords[w] == 0 })
 }
+
+// moreWords may stand with "else" or "more" in a question that asks for
+// more of the same: the rest of it is no topic.
+var moreWords = []string{"what", "anything", "something", "else", "more", "any", "did", "do", "does", "was", "were", "is",
+	"they", "he", "she", "it", "say", "said", "says", "talk", "talked", "mention", "mentioned", "discussed", "come", "came", "up",
+	"there", "from", "in", "that", "this", "the", "discussion", "session", "segment", "part", "and", "on", "about", "tell", "me",
+	"us", "show", "give", "of", "else?", "plz", "please", "was", "said"}
 
 // elsewhere reports whether the words hold "else" or "more": what else.
 func elsewhere(words []string) (int, bool) {

@@ -176,3 +176,33 @@ func TestWhatANewcomerMetToo(t *testing.T) {
 		t.Error(`"with support from IOM" names no one: not Colin Rajah`)
 	}
 }
+
+// Follow-ups about the answer itself, about one of several people, and for
+// more of a segment.
+func TestFollowUpsOnTheAnswer(t *testing.T) {
+	e := engine(t)
+	ctx := context.Background()
+	follow := func(first, then string) Response {
+		t.Helper()
+		r, err := e.FollowUp(ctx, then, ask(t, e, first).Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := follow("did anyone say migrants should be viewed as people first?", "who said that?"); len(r.People) == 0 || r.People[0].Person.ID != "miroslav-lajcak" {
+		t.Errorf("who said that: %v", r.People)
+	}
+	if r := follow("was ECOWAS mentioned?", "where was that?"); len(r.Excerpts) == 0 || r.Excerpts[0].Segment.ID != "panel-3-africa-europe" {
+		t.Errorf("where was that: %v", texts(r.Excerpts))
+	}
+	if r := follow("who were the panellists on the trafficking panel?", "what does the last one do?"); !strings.Contains(r.Resolved, "Tuesday Reitano") {
+		t.Errorf("the last one taken as %q", r.Resolved)
+	}
+	if r := follow("What did Jürg Lauber say?", "anything else from the closing?"); !slices.ContainsFunc(r.Excerpts, func(x Excerpt) bool { return strings.Contains(x.Text, "In his closing remarks") }) {
+		t.Errorf("anything else from the closing: %v (taken as %q)", texts(r.Excerpts), r.Resolved)
+	}
+	if r := ask(t, e, "which panel did Michelle Leighton moderate?"); len(r.Excerpts) == 0 || !strings.Contains(r.Excerpts[0].Text, "The second panel focused on") {
+		t.Errorf("which panel did Michelle Leighton moderate: %v", texts(r.Excerpts))
+	}
+}

@@ -672,3 +672,16 @@ func (e *Engine) Segment(text string) *content.Segment {
 	}
 	return e.panelByTopic(text)
 }
+
+// naming is the sentence of a segment, or of the segment it is part of, that
+// names the person without crediting them: the one that introduces them.
+func (e *Engine) naming(seg *content.Segment, p *content.Person) *content.Sentence {
+	for ; seg != nil; seg = seg.Parent {
+		for _, s := range seg.Sentences {
+			if s.Kind != content.Statement && strings.Contains(s.Text, p.Name) {
+				return s
+			}
+		}
+	}
+	return nil
+}

@@ -428,7 +428,8 @@ func inAny(s *content.Sentence, segments []*content.Segment) bool {
 // summary credits moderators with nothing).
 func (a *asking) panelOfModerators() {
 	if len(a.people) == 0 || !slices.ContainsFunc(a.words, func(w string) bool { return w == "panel" || w == "panels" }) ||
-		slices.ContainsFunc(a.people, func(p *content.Person) bool { return len(a.e.Card(p).Statements) > 0 }) {
+		slices.ContainsFunc(a.people, func(p *content.Person) bool { return len(a.e.Card(p).Statements) > 0 }) ||
+		asksWhichSegment(a.words) { // "which panel did Michelle Leighton moderate?" asks for her panel
 		return
 	}
 	for _, p := range a.people {
@@ -786,10 +787,28 @@ func (a *asking) settled() (done bool, err error) {
 	if done, err := a.speakerAsked(); done || err != nil {
 		return done, err
 	}
-	if len(a.segments) == 0 && len(a.people) == 0 && asksWhichSegment(a.words) {
+	if len(a.segments) == 0 && asksWhichSegment(a.words) {
+		if len(a.people) > 0 {
+			return a.theirSegments(), nil // "which panel did Michelle Leighton moderate?"
+		}
 		return a.whichSegment()
 	}
 	return false, nil
+}
+
+// theirSegments answers which part of the hearing the people named took
+// part in: each segment's introduction, and the sentence that names them.
+func (a *asking) theirSegments() bool {
+	for _, p := range a.people {
+		for _, r := range p.Roles {
+			for _, s := range []*content.Sentence{introduction(r.Segment), a.e.naming(r.Segment, p)} {
+				if s != nil && len(a.Excerpts) < MaxExcerpts {
+					a.Excerpts = addExcerpt(a.Excerpts, a.e.excerpt(s, nil))
+				}
+			}
+		}
+	}
+	return len(a.Excerpts) > 0
 }
 
 // speakerAsked reads who a question asks the words of when it names no one
