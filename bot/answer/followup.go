@@ -315,7 +315,7 @@ func isElse(words []string) bool {
 var moreWords = []string{"what", "anything", "something", "else", "more", "any", "did", "do", "does", "was", "were", "is",
 	"they", "he", "she", "it", "say", "said", "says", "talk", "talked", "mention", "mentioned", "discussed", "come", "came", "up",
 	"there", "from", "in", "that", "this", "the", "discussion", "session", "segment", "part", "and", "on", "about", "tell", "me",
-	"us", "show", "give", "of", "else?", "plz", "please", "was", "said"}
+	"us", "show", "give", "of", "plz", "please"}
 
 // elsewhere reports whether the words hold "else" or "more": what else.
 func elsewhere(words []string) (int, bool) {
