@@ -81,14 +81,7 @@ func TestFollowUpWithoutContext(t *testing.T) {
 func TestWhatANewcomerMet(t *testing.T) {
 	e := engine(t)
 	ctx := context.Background()
-	follow := func(first, then string) Response {
-		t.Helper()
-		r, err := e.FollowUp(ctx, then, ask(t, e, first).Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	follow := func(first, then string) Response { t.Helper(); return followUp(t, e, first, then) }
 	if r := follow("Who moderated the first panel?", "and the second one?"); r.Resolved != "who moderated the second panel" {
 		t.Errorf(`"and the second one?" taken as %q`, r.Resolved)
 	}
@@ -181,15 +174,7 @@ func TestWhatANewcomerMetToo(t *testing.T) {
 // more of a segment.
 func TestFollowUpsOnTheAnswer(t *testing.T) {
 	e := engine(t)
-	ctx := context.Background()
-	follow := func(first, then string) Response {
-		t.Helper()
-		r, err := e.FollowUp(ctx, then, ask(t, e, first).Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	follow := func(first, then string) Response { t.Helper(); return followUp(t, e, first, then) }
 	if r := follow("did anyone say migrants should be viewed as people first?", "who said that?"); len(r.People) == 0 || r.People[0].Person.ID != "miroslav-lajcak" {
 		t.Errorf("who said that: %v", r.People)
 	}
@@ -205,4 +190,14 @@ func TestFollowUpsOnTheAnswer(t *testing.T) {
 	if r := ask(t, e, "which panel did Michelle Leighton moderate?"); len(r.Excerpts) == 0 || !strings.Contains(r.Excerpts[0].Text, "The second panel focused on") {
 		t.Errorf("which panel did Michelle Leighton moderate: %v", texts(r.Excerpts))
 	}
+}
+
+// followUp asks first, then then as its follow-up.
+func followUp(t *testing.T, e *Engine, first, then string) Response {
+	t.Helper()
+	r, err := e.FollowUp(context.Background(), then, ask(t, e, first).Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
