@@ -32,8 +32,9 @@ type Hearing struct {
 	// Examples are the question bank: questions people ask and the unit of
 	// the hearing that answers each, or none; may be empty.
 	Examples []Example
-	// Judge is the answer judge's fitted model, from the bank; nil without
-	// one (then the engine answers by fixed thresholds).
+	// Judge is the answer judge's fitted models, from the bank; nil without
+	// a judge.json (a hearing without a bank is then judged by the embedded
+	// hearing's judge for hearings without one, Judge.Alone).
 	Judge *Judge
 	// Bridge links everyday words to the hearing's terms; may be empty.
 	Bridge []Link

@@ -222,7 +222,7 @@ type Engine struct {
 	personal       map[string]bool // the words of people's names and titles, folded
 	hearingNth     int             // the hearing's number, from its title ("Second ..."), or 0
 	titleWords     map[string]bool // the words of the hearing's title, as questions are read
-	judge          *judge          // the fitted judge; nil without one (fixed thresholds)
+	judge          *judge          // the fitted judge: the hearing's, or the one for hearings without a bank
 }
 
 // segmentAlias is another name of a segment, as folded words. A topical

@@ -13,12 +13,12 @@ import (
 )
 
 // Fitting the judge to the question bank. Each example is asked as if the
-// bank did not hold it (leave one out), its candidates measured, and each
-// candidate labelled by whether it is the sentence the example names; the
-// unanswerable examples' candidates are all wrong. Logistic regression by
-// Newton's method, with a little ridge, fits the weights; the thresholds
-// are then the probabilities that serve the bank best: a wrong answer costs
-// twice what a right one gains.
+// bank did not hold its fold (a fifth of the bank, see index.Folds), its
+// candidates measured, and each candidate labelled by whether it answers
+// what the example names; the unanswerable examples' candidates are all
+// wrong. Logistic regression by Newton's method, with a little ridge, fits
+// the weights; the answer threshold is then the probability that serves the
+// bank best when a wrong answer costs wrongCost right ones.
 
 // Fitting constants: the ridge, Newton's iterations, and what a wrong answer costs.
 const (
