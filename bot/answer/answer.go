@@ -111,6 +111,7 @@ type Response struct {
 	segments []*content.Segment // the segments the question named
 	people   []*content.Person  // the people it named
 	shown    []int              // for a follow-up, the sentences shown before it
+	recap    bool               // the answer is the recap of its segments, people or group
 }
 
 // Abstained reports whether the summary does not cover the question.
@@ -245,7 +246,7 @@ func newEngine(h *content.Hearing, x *index.Index, j *judge) *Engine {
 	e.personal = map[string]bool{}
 	for _, p := range h.People {
 		for _, w := range fold(p.Name + " " + p.Title) {
-			e.personal[w] = true
+			e.personal[w] = len(w) > 2 && w != "and" && w != "for" && w != "the" // "Liaison on the Global Compact": not "on"
 		}
 	}
 	said := map[string]bool{}

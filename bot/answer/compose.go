@@ -28,7 +28,7 @@ func (a *asking) recapOnly() bool {
 // recapAsked answers with the recap the question asks for.
 func (a *asking) recapAsked() error {
 	a.Excerpts, a.Rest = a.e.recap(a.segments, a.people, a.rd.group)
-	a.More = len(a.Rest)
+	a.More, a.recap = len(a.Rest), true
 	if len(a.Excerpts) == 0 && len(a.people) > 0 {
 		// "was anyone from the ILO there?": the summary credits a
 		// moderator with nothing, but says who they are.

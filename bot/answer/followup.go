@@ -22,13 +22,16 @@ type Context struct {
 	// about rather than what the question named: a new topic ("and on
 	// detention?") is then not narrowed to them.
 	FromAnswer bool `json:"from_answer,omitempty"`
+	// Recap is true when the answer was the recap of what the question
+	// named: "and the second panel?" then asks for the second panel's.
+	Recap bool `json:"recap,omitempty"`
 }
 
 // Context is what the response tells a follow-up: the people and segments
 // the question named, or else those the answer is about (the people of its
 // cards, the speakers and segment of a single excerpt).
 func (r Response) Context() Context {
-	c := Context{Question: r.Question}
+	c := Context{Question: r.Question, Recap: r.recap}
 	if r.Resolved != "" {
 		c.Question = r.Resolved
 	}
@@ -96,10 +99,10 @@ func (e *Engine) FollowUp(ctx context.Context, question string, prev Context) (R
 		return r, err
 	}
 	r.shown = prev.Shown // "what else?" again: not what was shown before either
-	// "What else?": what was not shown yet.
-	fresh := func(x Excerpt) bool {
-		return !slices.ContainsFunc(x.Sentences, func(s *content.Sentence) bool { return slices.Contains(prev.Shown, s.Index) })
-	}
+	// "What else?": what was not shown yet. An excerpt's own sentence is its
+	// last; one before it is there only to be understood ("She encouraged
+	// …" after the sentence that names her), and may have been shown.
+	fresh := func(x Excerpt) bool { return !slices.Contains(prev.Shown, x.Sentences[len(x.Sentences)-1].Index) }
 	all := append(slices.Clone(r.Excerpts), r.Rest...)
 	all = slices.DeleteFunc(all, func(x Excerpt) bool { return !fresh(x) })
 	r.Excerpts, r.Rest, r.People = all[:min(len(all), MaxExcerpts)], all[min(len(all), MaxExcerpts):], nil
@@ -119,7 +122,8 @@ func (e *Engine) aboutTheAnswer(words []string, prev Context) (r Response, ok bo
 		return r, false
 	}
 	refers := slices.ContainsFunc(words, func(w string) bool { return slices.Contains(answerPronouns, w) })
-	if !refers || len(prev.People) > 0 && !slices.Contains(words, "that") && !slices.Contains(words, "this") {
+	if !refers || segmentPronoun(words) >= 0 || // "who moderated it?" is about the segment: resolve reads it
+		len(prev.People) > 0 && !slices.Contains(words, "that") && !slices.Contains(words, "this") {
 		return r, false // "who is she?" follows the people before: resolve reads it
 	}
 	x := e.excerpt(e.h.Sentences[prev.Shown[0]], nil)
@@ -139,6 +143,21 @@ func (e *Engine) aboutTheAnswer(words []string, prev Context) (r Response, ok bo
 	}
 	return r, false
 }
+
+// segmentPronoun is where "it" stands for the segment the answer before was
+// about ("who moderated it?", "who was on it?", "what was said in it?"),
+// -1 when it does not.
+func segmentPronoun(words []string) int {
+	for i, w := range words {
+		if w == "it" && i > 0 && (slices.Contains(moderatorWords, words[i-1]) || slices.Contains(segmentPrepositions, words[i-1])) {
+			return i
+		}
+	}
+	return -1
+}
+
+// segmentPrepositions before "it" make it a place in the hearing.
+var segmentPrepositions = []string{"on", "in", "at", "during", "from"}
 
 // answerPronouns stand for what the answer before said, or whom it credits.
 var answerPronouns = []string{"that", "this", "it", "they", "them"}
@@ -162,10 +181,17 @@ func (e *Engine) resolve(words []string, prev Context) (resolved string, more bo
 	named, _ := e.mentions(words)
 	segs, _ := e.segments(words)
 	prevWords := possessive(fold(prev.Question))
+	ownSubject := e.namesItsSubject(words) // before "it" is read as a segment: "panel" is a word of people's roles
 
 	if who, at, n, ok := ordinalPerson(words, people); ok { // "what does the last one do?"
 		out := append(append(slices.Clone(words[:at]), strings.Fields(who.Name)...), words[at+n:]...)
 		return strings.Join(out, " "), false
+	}
+	if i := segmentPronoun(words); i >= 0 && len(segs) == 0 && len(segments) == 1 { // "who moderated it?"
+		words = append(append(slices.Clone(words[:i]), strings.Fields(segmentRef(segments[0]))...), words[i+1:]...)
+		if len(people) == 0 || !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) }) {
+			return strings.Join(words, " "), false
+		}
 	}
 	switch {
 	case isElse(words):
@@ -178,7 +204,7 @@ func (e *Engine) resolve(words []string, prev Context) (resolved string, more bo
 			return "What happened in " + segmentRef(segments[0]) + "?", true
 		}
 		return prev.Question, true
-	case len(named) == 0 && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) }) && len(people) > 0 && !e.namesItsSubject(words):
+	case len(named) == 0 && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(pronounsFor, w) }) && len(people) > 0 && !ownSubject:
 		// "what else did she say about detention?", "what was his role?"
 		out := make([]string, len(words))
 		for i, w := range words {
@@ -190,19 +216,26 @@ func (e *Engine) resolve(words []string, prev Context) (resolved string, more bo
 		_, more := elsewhere(words)
 		return strings.Join(out, " "), more
 	}
+	ordinal := false
+	if s, at, n, ok := ordinalSegment(words, e.listedSegments(prev, prevWords)); ok && len(segs) == 0 { // "tell me about the second one"
+		ref := segmentRef(s)
+		if s.Kind == "panel" && s.Number < len(ordinalWords) {
+			ref = "the " + ordinalWords[s.Number] + " panel" // "who moderated the second panel", as one would say it
+		}
+		words = append(append(slices.Clone(words[:at]), strings.Fields(ref)...), words[at+n:]...)
+		segs, _ = e.segments(words)
+		ordinal = true
+	}
 	rest, ok := ellipsis(words)
 	if !ok {
+		if ordinal {
+			return strings.Join(words, " "), false
+		}
 		return "", false
 	}
-	// "and the second one?": the second of what the last question named.
-	for i, w := range rest {
-		if ordinals[w] > 0 && (i+1 == len(rest) || rest[i+1] == "one") && len(segments) > 0 && segments[0].Kind == "panel" {
-			rest = append(append(slices.Clone(rest[:i+1]), "panel"), rest[min(i+2, len(rest)):]...)
-			segs, _ = e.segments(rest)
-			break
-		}
-	}
 	switch {
+	case len(segs) > 0 && len(segments) > 0 && prev.Recap: // another segment's recap
+		return "What happened in " + segmentRef(segs[0]) + "?", false
 	case len(segs) > 0 && len(segments) > 0: // another segment, the same question
 		_, frame := e.segments(prevWords)
 		return joinFrame(frame, rest), false
@@ -263,6 +296,83 @@ func ordinalPerson(words []string, people []*content.Person) (p *content.Person,
 		return people[k-1], at, n, true
 	}
 	return nil, 0, 0, false
+}
+
+// ordinalSegment finds "the second one", "the last discussion", "and the
+// third?" among words, standing for one of listed: the segment, where the
+// phrase starts and its length in words. "The second panel" names panel 2
+// whatever came before, and is left to the segment reader.
+func ordinalSegment(words []string, listed []*content.Segment) (s *content.Segment, at, n int, ok bool) {
+	if len(listed) < 2 {
+		return nil, 0, 0, false
+	}
+	for i, w := range words {
+		k, last := ordinals[w], w == "last" || w == "final"
+		if last {
+			k = len(listed)
+		}
+		// "one" and "i" are ordinals only in a segment's name ("panel one").
+		if k < 1 || k > len(listed) || !last && !slices.Contains(ordinalWords[1:], w) {
+			continue
+		}
+		at, n = i, 1
+		if i+1 < len(words) {
+			if !slices.Contains(segmentOrdinalNouns, words[i+1]) {
+				continue
+			}
+			n = 2
+		}
+		if i > 0 && (words[i-1] == "the" || words[i-1] == "that") {
+			at, n = i-1, n+1
+		}
+		return listed[k-1], at, n, true
+	}
+	return nil, 0, 0, false
+}
+
+// segmentOrdinalNouns after an ordinal pick one of the segments before.
+var segmentOrdinalNouns = []string{"one", "discussion", "session", "segment", "part", "region", "corridor"}
+
+// listedSegments are the segments an ordinal in a follow-up picks from: the
+// panels after a question about panels ("what were the panels about?");
+// the parts of the one segment before after a question about its parts
+// ("which regions did the third panel cover?"); the segments of the named
+// one's kind ("who moderated panel 2?", "and the first one?"); else those the
+// answer's passages came from, in their order.
+func (e *Engine) listedSegments(prev Context, prevWords []string) []*content.Segment {
+	segments := e.segmentsOf(prev)
+	parts := slices.ContainsFunc(prevWords, func(w string) bool { return slices.Contains(partsWords, w) })
+	switch {
+	case slices.Contains(prevWords, "panels"):
+		return e.kindOf(&content.Segment{Kind: "panel"})
+	case parts && len(segments) == 1:
+		return e.partsOf(segments[0])
+	case len(segments) > 0 && !prev.FromAnswer:
+		return e.kindOf(segments[0])
+	}
+	var shown []*content.Segment
+	for _, i := range prev.Shown {
+		if i < len(e.h.Sentences) && !slices.Contains(shown, e.h.Sentences[i].Segment) {
+			shown = append(shown, e.h.Sentences[i].Segment)
+		}
+	}
+	if len(shown) == 1 {
+		return e.partsOf(shown[0])
+	}
+	return shown
+}
+
+// partsWords ask for the parts of a segment.
+var partsWords = []string{"discussions", "regions", "sessions", "segments", "parts", "corridors"}
+
+// kindOf is the segments of s's kind and parent, in the hearing's order.
+func (e *Engine) kindOf(s *content.Segment) []*content.Segment {
+	return slices.DeleteFunc(slices.Clone(e.h.Segments), func(x *content.Segment) bool { return x.Kind != s.Kind || x.Parent != s.Parent })
+}
+
+// partsOf is the segments that are part of s, in the hearing's order.
+func (e *Engine) partsOf(s *content.Segment) []*content.Segment {
+	return slices.DeleteFunc(slices.Clone(e.h.Segments), func(x *content.Segment) bool { return x.Parent != s })
 }
 
 // personOrdinalNouns after an ordinal pick one of the people before.

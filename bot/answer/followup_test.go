@@ -39,6 +39,17 @@ func TestFollowUps(t *testing.T) {
 			}
 			return ""
 		}},
+		// An ordinal picks from the segments the answer before listed or was about.
+		{"What panels were there?", "tell me about the second one", from("panel-2")},
+		{"What regions did the third panel cover?", "what was said about the first one?", from("panel-3-americas")},
+		{"Who moderated the second panel?", "and the first one?", cards("Ilias Chatzis")},
+		// "it" for the segment the answer was about.
+		{"What was the first panel about?", "who moderated it?", cards("Ilias Chatzis")},
+		{"who ran the labour panel", "who was on it with her?", cards("Jeroen Beirnaert", "John Bingham", "Jochem de Boer")},
+		{"Who is Murtaza Khan?", "which region did he cover?", holds("Partner in Fragomen LLC for Asia and Middle East")},
+		// "She encouraged …" was not shown, though the sentence before it,
+		// quoted with it, was.
+		{"hey bot what did arbour say abt civil society", "what else", holds("She encouraged participants")},
 	} {
 		t.Run(tc.first+" → "+tc.then, func(t *testing.T) {
 			first := ask(t, e, tc.first)
@@ -200,4 +211,14 @@ func followUp(t *testing.T, e *Engine, first, then string) Response {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// from checks that the first excerpt comes from the segment id.
+func from(id string) func(Response) string {
+	return func(r Response) string {
+		if len(r.Excerpts) == 0 || r.Excerpts[0].Segment.ID != id {
+			return "first excerpt not from " + id
+		}
+		return ""
+	}
 }

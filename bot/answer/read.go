@@ -447,7 +447,7 @@ func (a *asking) panelOfModerators() {
 // will NGOs play" asks no part of the hearing.
 var (
 	segmentNouns = []string{"panel", "segment", "session", "discussion"}
-	partNouns    = []string{"part", "round"}
+	partNouns    = []string{"part", "round", "region", "corridor"}
 )
 
 // asksWhichSegment reports whether the words ask which part of the hearing
