@@ -209,7 +209,7 @@ func (x *Index) fill() error {
 		}
 		doc := map[string]interface{}{
 			fieldName:    strings.Join(append([]string{p.Name}, p.Aliases...), ". "),
-			fieldText:    strings.Join([]string{p.Title, p.Organization, p.Role}, ". "),
+			fieldText:    strings.Join(append([]string{p.Title, p.Organization, p.Role}, x.orgNames(p)...), ". "),
 			fieldContext: strings.Join(ctx, ". "),
 			fieldSegment: segs,
 		}
@@ -227,6 +227,22 @@ func (x *Index) fill() error {
 		}
 	}
 	return x.people.Batch(b)
+}
+
+// orgNames are the other names the vocabulary gives a person's
+// organisation ("employers' federation" for the World Employment
+// Confederation, "shipowners' association" for the International Chamber of
+// Shipping): "who spoke for the employers?" asks for its member.
+func (x *Index) orgNames(p *content.Person) []string {
+	if p.Organization == "" {
+		return nil
+	}
+	for _, group := range x.h.Vocabulary.Synonyms {
+		if slices.ContainsFunc(group, func(m string) bool { return Fold(m) == Fold(p.Organization) }) {
+			return slices.DeleteFunc(slices.Clone(group), func(m string) bool { return Fold(m) == Fold(p.Organization) })
+		}
+	}
+	return nil
 }
 
 // segmentAliases are the other names of a segment and of its parent

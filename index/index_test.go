@@ -308,3 +308,18 @@ func FuzzPassages(f *testing.F) {
 		}
 	})
 }
+
+// TestPeopleByTheirOrganisationsOtherNames: an organisation is found by the
+// everyday names the vocabulary gives it, not only by its own.
+func TestPeopleByTheirOrganisationsOtherNames(t *testing.T) {
+	x := build(t)
+	for text, want := range map[string]string{"the employers": "jochem-de-boer", "shipowners": "john-murray", "immigration law firm": "murtaza-khan"} {
+		hits, err := x.People(context.Background(), Query{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || hits[0].Person.ID != want {
+			t.Errorf("%q: first of %d hits is not %s", text, len(hits), want)
+		}
+	}
+}
