@@ -196,7 +196,7 @@ func score(t *testing.T, e *Engine, rows []evalRow) (figures, []string) {
 // eval-dev6.jsonl, five kinds of asker; eval-dev7.jsonl, segments and roles
 // described; eval-dev8.jsonl, everyday paraphrases and near misses) and the
 // team's own questions. The sets written blind to the code (eval-holdout.jsonl,
-// eval-blind.jsonl to eval-blind7.jsonl) are scored
+// eval-blind.jsonl to eval-blind9.jsonl) are scored
 // and logged, never held to floors: a floor is something to tune for, and a
 // blind set is for measuring at the start and the end of a piece of work
 // (see the README). None of these sets is in the question bank or the
@@ -224,6 +224,8 @@ func TestEval(t *testing.T) {
 		{"testdata/eval-blind5.jsonl", nil},
 		{"testdata/eval-blind6.jsonl", nil},
 		{"testdata/eval-blind7.jsonl", nil},
+		{"testdata/eval-blind8.jsonl", nil},
+		{"testdata/eval-blind9.jsonl", nil},
 	} {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(set.file, "testdata/"), ".jsonl"), func(t *testing.T) {
 			got, misses := score(t, e, loadEval(t, set.file))
@@ -274,7 +276,7 @@ type convRow struct {
 // summary does not answer), wrong when its first excerpt or card does not.
 // The development set (conv-dev.jsonl, written by a helper from the summary
 // alone) is held to floors; the sets written blind to the code
-// (conv-blind6.jsonl, conv-blind7.jsonl: see the README) are only logged.
+// (conv-blind6.jsonl to conv-blind9.jsonl: see the README) are only logged.
 func TestConversations(t *testing.T) {
 	e := engine(t)
 	ctx := context.Background()
@@ -285,6 +287,8 @@ func TestConversations(t *testing.T) {
 		{"testdata/conv-dev.jsonl", 83, 11},
 		{"testdata/conv-blind6.jsonl", 0, 100},
 		{"testdata/conv-blind7.jsonl", 0, 100},
+		{"testdata/conv-blind8.jsonl", 0, 100},
+		{"testdata/conv-blind9.jsonl", 0, 100},
 	} {
 		file := set.file
 		raw, err := os.ReadFile(file)
