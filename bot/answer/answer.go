@@ -107,6 +107,10 @@ type Response struct {
 	// Resolved, for a follow-up, is the question it was taken as ("who
 	// moderated the second panel" for "and the second one?"), or "".
 	Resolved string
+	// Chat is set when the message asked nothing of the hearing ("hi",
+	// "help", "thanks"): no passage answers it, Examples are what to try.
+	Chat    Chat
+	hearing string // the hearing's title, for a chat reply
 
 	segments []*content.Segment // the segments the question named
 	people   []*content.Person  // the people it named
@@ -122,6 +126,12 @@ func (r Response) Abstained() bool { return len(r.Excerpts) == 0 && len(r.People
 // nothing particular is missing.
 func (r Response) Hedge() string {
 	switch {
+	case r.Chat == Greeting:
+		return "Hi! I answer questions about the " + r.hearing + ", quoting its official summary word for word and naming who said what. Try one of these, or ask your own."
+	case r.Chat == Help:
+		return "Ask me anything about the " + r.hearing + ": who spoke, what they said, what a panel was about. I quote the official summary word for word and name whom it credits; mention me in a channel, write to me directly, or use /hearing (/hearing help lists its commands)."
+	case r.Chat == Thanks:
+		return "Glad to help. Ask me anything else about the hearing."
 	case r.Uncertain:
 		return "I am not sure the summary answers that."
 	case r.NothingMore:
@@ -295,6 +305,9 @@ func (e *Engine) Hearing() *content.Hearing { return e.h }
 // once normalised, and an error only when the search itself fails; a question
 // the summary does not cover gets a Response that Abstained.
 func (e *Engine) Ask(ctx context.Context, question string) (Response, error) {
+	if c := ChatOf(question); c != NoChat {
+		return e.chatReply(question, c), nil
+	}
 	r, err := e.ask(ctx, question, index.NoFold)
 	if err == nil && r.Abstained() {
 		r.Examples = e.Examples()

@@ -23,6 +23,7 @@ type jsonResponse struct {
 	Suggestions []string     `json:"suggestions,omitempty"`
 	Cut         bool         `json:"cut,omitempty"`      // only the first MaxQuestion characters were read
 	Resolved    string       `json:"resolved,omitempty"` // a follow-up, as the question it was taken as
+	Chat        string       `json:"chat,omitempty"`     // "greeting", "help" or "thanks": the message asked nothing of the hearing
 	Context     *Context     `json:"context,omitempty"`  // for a follow-up: pass back with --context
 	Error       string       `json:"error,omitempty"`
 }
@@ -56,7 +57,7 @@ type jsonRole struct {
 // MarshalJSON writes the response in the --json protocol.
 func (r Response) MarshalJSON() ([]byte, error) {
 	out := jsonResponse{Question: r.Question, Answers: []jsonAnswer{}, People: []jsonPerson{}, Abstained: r.Abstained() && !r.Uncertain, Uncertain: r.Uncertain, Confidence: r.Confidence,
-		More: r.More, Missing: r.Missing, NotCredited: append(fullNames(r.NotCredited), unheard(r.Unheard)...), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions, Cut: r.Cut, Resolved: r.Resolved}
+		More: r.More, Missing: r.Missing, NotCredited: append(fullNames(r.NotCredited), unheard(r.Unheard)...), NotIn: segmentIDs(r.NotIn), Suggestions: r.Suggestions, Cut: r.Cut, Resolved: r.Resolved, Chat: r.Chat.String()}
 	if c := r.Context(); len(c.People)+len(c.Segments)+len(c.Shown) > 0 {
 		out.Context = &c
 	}

@@ -734,6 +734,27 @@ const helpText = "*Ask me about the Second informal interactive multi-stakeholde
 	"• `/hearing help`: this help\n" +
 	"Or mention me in a channel (`@hearingbot who moderated the first panel?`) and I answer in the thread, or write to me directly."
 
+// chatMessage answers a message that asked nothing of the hearing: a
+// greeting with what the bot does and questions to try, the help, or a
+// short reply to thanks.
+func chatMessage(r answer.Response) message {
+	try := func(m message) message {
+		if len(r.Examples) > 0 {
+			m.Blocks = append(m.Blocks, askButtons(r.Examples[:min(3, len(r.Examples))]))
+		}
+		return m
+	}
+	switch r.Chat {
+	case answer.Greeting:
+		m := try(message{Blocks: []slack.Block{section(escape(r.Hedge()))}, Text: truncate(escape(r.Hedge()), maxFallback)})
+		m.Blocks = append(m.Blocks, contextLine("More ways to ask: `/hearing help`"))
+		return m
+	case answer.Help:
+		return try(helpMessage(""))
+	}
+	return message{Blocks: []slack.Block{section(escape(r.Hedge()))}, Text: escape(r.Hedge())}
+}
+
 // helpMessage is the help, after a line saying why it is shown, if any.
 func helpMessage(why string) message {
 	m := message{Text: "How to ask hearingbot about the hearing"}

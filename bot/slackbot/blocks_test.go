@@ -129,6 +129,9 @@ func TestGoldenBlocks(t *testing.T) {
 		{"command-themes", "command", "themes"},
 		{"mention-related", "mention", "What did the closing segment say about detention?"},
 		{"mention-people", "mention", "who spoke for the unions?"},
+		{"mention-greeting", "mention", "<@UBOT> hi!"},
+		{"mention-help", "mention", "<@UBOT> help"},
+		{"mention-thanks", "mention", "<@UBOT> thanks!"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := kindMention

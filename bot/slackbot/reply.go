@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,8 +66,8 @@ func (b *Bot) answer(ctx context.Context, question string) (message, error) {
 // read back from Slack, so any replica can answer and a restart loses
 // nothing). A thread the bot has no part in, a "thanks", get nothing.
 func (b *Bot) converse(ctx context.Context, r request) ([]post, error) {
-	if r.kind != kindMention && acknowledgement(r.text) {
-		return nil, nil
+	if r.kind == kindThread && answer.ChatOf(r.text) == answer.Thanks {
+		return nil, nil // a "thanks" in the thread, to whoever answered: not for the bot to answer
 	}
 	prev, ours, err := b.lastAnswer(ctx, r)
 	if err != nil {
@@ -79,6 +78,11 @@ func (b *Bot) converse(ctx context.Context, r request) ([]post, error) {
 	}
 	start := time.Now()
 	res, err := b.engine.FollowUp(ctx, r.text, prev)
+	if err == nil && res.Chat != answer.NoChat {
+		// "hi", "help", "thanks": no answer to count, and no context that
+		// would hide the last answer's from a follow-up.
+		return []post{{message: chatMessage(res)}}, nil
+	}
 	if err == nil {
 		b.cfg.Metrics.Answer(time.Since(start), res.Abstained())
 	}
@@ -156,24 +160,6 @@ func tsAfter(a, b string) bool {
 	fb, _ := strconv.ParseFloat(b, 64)
 	return fa > fb
 }
-
-// acknowledgement reports whether a message only thanks or agrees: "thanks",
-// "ok", "great 👍". It gets no reply.
-func acknowledgement(text string) bool {
-	words := strings.Fields(strings.ToLower(answer.Normalize(text)))
-	if len(words) == 0 || len(words) > 4 {
-		return false
-	}
-	for _, w := range words {
-		if !slices.Contains(thanksWords, strings.Trim(w, ".!,")) {
-			return false
-		}
-	}
-	return true
-}
-
-var thanksWords = []string{"thanks", "thank", "you", "thx", "ty", "ok", "okay", "k", "great", "cool", "nice", "perfect",
-	"got", "it", "cheers", "merci", "good", "awesome", "👍", "🙏", "much", "a", "lot", "so"}
 
 // commands are /hearing's subcommands; anything else is a question.
 var commands = []string{"help", "ask", "who", "panels", "panel", "themes", "digest"}

@@ -60,6 +60,11 @@ func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 			}
 			b.WriteString("\n")
 		}
+		if r.Chat == answer.Greeting || r.Chat == answer.Help {
+			for _, q := range r.Examples {
+				b.WriteString(wrap("- "+q, nil, st, 2, false))
+			}
+		}
 		if len(r.Suggestions) > 0 {
 			b.WriteString("It covers the hearing's segments and the people in them, for example:\n")
 			for _, s := range r.Suggestions {
