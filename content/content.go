@@ -8,7 +8,10 @@
 // A loaded Hearing is read-only and safe for concurrent use.
 package content
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Hearing is one hearing: its metadata, people, segments and sentences.
 type Hearing struct {
@@ -125,6 +128,22 @@ type Person struct {
 	OrgShort string
 	Aliases  []string
 	Roles    []Role // derived from the segments, in segment order
+	surname  string // hearing.yaml's, where the last word of the name is not it
+}
+
+// Surname is what a short citation calls the person: hearing.yaml's
+// surname ("Gómez Camacho"), or the last word of the name with the small
+// words before it ("de Boer", "Swing").
+func (p *Person) Surname() string {
+	if p.surname != "" {
+		return p.surname
+	}
+	words := strings.Fields(p.Name)
+	i := len(words) - 1
+	for i > 1 && words[i-1] == strings.ToLower(words[i-1]) {
+		i--
+	}
+	return strings.Join(words[max(i, 0):], " ")
 }
 
 // Role is a person's part in one segment.

@@ -162,6 +162,7 @@ type personFile struct {
 	Title        string   `yaml:"title"`
 	Organization string   `yaml:"organization"`
 	Role         string   `yaml:"role"`
+	Surname      string   `yaml:"surname"`
 	Aliases      []string `yaml:"aliases"`
 }
 
@@ -329,9 +330,12 @@ func (b *builder) people(h *Hearing) {
 		if pf.Name == "" {
 			b.errorf("%s: name: missing", where)
 		}
+		if pf.Surname != "" && !strings.HasSuffix(pf.Name, " "+pf.Surname) {
+			b.errorf("%s: surname: %q does not end the name %q", where, pf.Surname, pf.Name)
+		}
 		h.People = append(h.People, &Person{
 			ID: pf.ID, Name: pf.Name, Honorific: pf.Honorific, Title: pf.Title,
-			Organization: pf.Organization, Role: pf.Role, Aliases: pf.Aliases,
+			Organization: pf.Organization, Role: pf.Role, Aliases: pf.Aliases, surname: pf.Surname,
 		})
 	}
 }

@@ -229,3 +229,12 @@ func TestPlainText(t *testing.T) {
 		t.Errorf("PlainText = %q, want %q", got, want)
 	}
 }
+
+func TestSurname(t *testing.T) {
+	h := Default()
+	for id, want := range map[string]string{"jochem-de-boer": "de Boer", "william-lacy-swing": "Swing", "juan-jose-gomez-camacho": "Gómez Camacho", "michele-levoy": "LeVoy"} {
+		if got := h.Person(id).Surname(); got != want {
+			t.Errorf("%s: %q, want %q", id, got, want)
+		}
+	}
+}

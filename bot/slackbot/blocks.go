@@ -244,29 +244,60 @@ func isWordByte(c byte) bool {
 
 // citation is the line under an excerpt: where in the hearing, and whom the
 // summary credits, or what kind of sentence it is when it credits no one.
-// Who is credited is the summary's; only how it is shown is short.
+// Who is credited is the summary's; only how it is shown is short: surnames
+// ("Panel 2 · panellists Beirnaert, Bingham and de Boer"), one person with
+// an acronym ("Opening · Swing (IOM)"), full titles in person cards.
 func citation(x answer.Excerpt) string {
-	var names []string
-	for _, p := range x.Speakers {
-		names = append(names, speaker(p))
-	}
+	where := escape(label(x.Segment))
 	panel := panelOf(x.Segment)
 	whole := len(x.Speakers) > 1 && panel != nil && sameSet(x.Speakers, panel.Panellists)
+	var who string
 	switch {
-	case whole && x.Participants:
-		names = []string{"panel and floor"} // as the summary credits them; the panel's card names them
-	case whole:
-		names = []string{"the panellists"}
-	case x.Participants && len(names) > 0:
-		names = append(names, "the floor")
+	case len(x.Speakers) == 0 && x.Participants:
+		who = "participants in the discussion"
+	case len(x.Speakers) == 0 && x.Kind == content.Introduction:
+		return where + " · from the summary's introduction of the speakers"
+	case len(x.Speakers) == 0:
+		return where + " · from the summary's own account"
+	case len(x.Speakers) == 1 && !x.Participants:
+		who = shortSpeaker(x.Speakers[0])
+	case whole && !x.Participants:
+		who = "panellists " + surnames(x.Speakers, "")
 	case x.Participants:
-		names = append(names, "participants in the discussion")
-	case len(names) == 0 && x.Kind == content.Introduction:
-		return escape(label(x.Segment)) + " · from the summary's introduction of the speakers"
-	case len(names) == 0:
-		return escape(label(x.Segment)) + " · from the summary's own account"
+		who = surnames(x.Speakers, "the floor")
+	default:
+		who = surnames(x.Speakers, "")
 	}
-	return escape(label(x.Segment)) + " · " + escape(andList(names))
+	return where + " · " + escape(who)
+}
+
+// maxNamed is how many people a citation names before "and 3 others", so
+// that it stays one line.
+const maxNamed = 4
+
+// surnames lists people by surname, then last if set: "Lederer, Lema and
+// the floor"; past maxNamed, "and 3 others".
+func surnames(people []*content.Person, last string) string {
+	var names []string
+	for _, p := range people[:min(len(people), maxNamed)] {
+		names = append(names, p.Surname())
+	}
+	if n := len(people) - maxNamed; n > 0 {
+		names = append(names, fmt.Sprintf("%d other%s", n, map[bool]string{true: "s"}[n > 1]))
+	}
+	if last != "" {
+		names = append(names, last)
+	}
+	return andList(names)
+}
+
+// shortSpeaker names one person in a citation: surname and acronym ("Swing
+// (IOM)"), a short organisation or title, or the whole name.
+func shortSpeaker(p *content.Person) string {
+	if s := speaker(p); s != p.Name {
+		return p.Surname() + strings.TrimPrefix(s, p.Name)
+	}
+	return p.Name
 }
 
 // panelOf is the panel a segment is or belongs to, or nil.

@@ -261,6 +261,25 @@ func TestMentionsAndDMs(t *testing.T) {
 	}
 }
 
+// TestCitationsNameTheSpeakersInSlack: what Slack receives names whom the
+// summary credits, not "the panellists"; and a greeting is answered as one.
+func TestCitationsNameTheSpeakersInSlack(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "100.1", "", "<@UBOT> What creates demand for illegal migration?"))
+			h.event(h.id("Ev"), slackfake.DirectMessage("D1", "U1", "100.2", "hi"))
+			got := h.posts(2)
+			if !strings.Contains(string(got[0].Blocks), "Beirnaert") {
+				t.Errorf("the answer does not name Beirnaert: %s", got[0].Blocks)
+			}
+			if !strings.HasPrefix(got[1].Text, "Hi!") || strings.Count(string(got[1].Blocks), `"type":"button"`) != 3 {
+				t.Errorf("the greeting: %q %s", got[1].Text, got[1].Blocks)
+			}
+		})
+	}
+}
+
 // TestFollowUpsInAThread: a question in the thread of the bot's answer is
 // answered there without a mention, read with that answer's context; a
 // thread the bot has no part in, and a "thanks", get nothing.
