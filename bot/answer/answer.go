@@ -198,26 +198,61 @@ type Excerpt struct {
 	Kind         content.Kind
 	// Highlights are the byte ranges of Text that matched the question.
 	Highlights []index.Span
+	// ClippedBefore and ClippedAfter say that Text is the part of its
+	// sentence (a long list of panellists) that names the person asked
+	// about, cut before or after it: shown with "…" where it is cut. Text
+	// stays the summary's own words, one piece of it, never stitched.
+	ClippedBefore, ClippedAfter bool
 }
+
+// Clipped reports whether the excerpt is part of its sentence.
+func (x Excerpt) Clipped() bool { return x.ClippedBefore || x.ClippedAfter }
 
 // Card is a person card.
 type Card struct {
 	Person *content.Person
-	// Statements are the sentences the summary credits the person with.
+	// Statements are the sentences the summary credits the person with:
+	// ByName those it credits to them, not to their panel or discussion as
+	// a whole (Group says which, "discussion" or "panel", when there is one).
 	Statements []*content.Sentence
+	ByName     []*content.Sentence
+	Group      string
 }
 
-// StatementsLine says in words how many statements the summary credits to
-// the card's person.
+// StatementsLine says in words what the summary credits the card's person
+// with, and only what it says: "The summary credits nothing to him by name;
+// his discussion's statements: 5."
 func (c Card) StatementsLine() string {
-	switch n := len(c.Statements); n {
-	case 0:
-		return "The summary credits no statement to them by name."
-	case 1:
-		return "The summary credits them with 1 statement."
-	default:
-		return fmt.Sprintf("The summary credits them with %d statements.", n)
+	him, his := pronouns(c.Person)
+	n, k := len(c.Statements), len(c.ByName)
+	switch {
+	case n == 0:
+		return "The summary credits no statement to " + him + "."
+	case k == n:
+		return "The summary credits " + him + " with " + count(n, "statement") + "."
+	case k == 0:
+		return fmt.Sprintf("The summary credits nothing to %s by name; %s %s's statements: %d.", him, his, c.Group, n)
 	}
+	return fmt.Sprintf("The summary credits %s with %s by name, and %s %s's with %d more.", him, count(k, "statement"), his, c.Group, n-k)
+}
+
+// pronouns are the words for a person that their honorific gives.
+func pronouns(p *content.Person) (object, possessive string) {
+	switch h := strings.TrimPrefix(p.Honorific, "H.E. "); h {
+	case "Mr.":
+		return "him", "his"
+	case "Ms.", "Mrs.", "Miss":
+		return "her", "her"
+	}
+	return "them", "their"
+}
+
+// count is "1 statement", "3 statements".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Engine answers questions. It is safe for concurrent use.

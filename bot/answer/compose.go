@@ -33,7 +33,7 @@ func (a *asking) recapAsked() error {
 		// "was anyone from the ILO there?": the summary credits a
 		// moderator with nothing, but says who they are.
 		a.People = a.e.cards(a.people)
-		a.Excerpts = a.e.personExcerpts(a.People, a.segments)
+		a.Excerpts = a.e.personExcerpts(a.People, a.segments, a.people)
 		return nil
 	}
 	if len(a.Excerpts) == 0 {
@@ -65,7 +65,7 @@ func (a *asking) compose(q *question, ranked []judged, p float64) error {
 				}
 				a.People = e.cards(people)
 			}
-			a.Excerpts = e.personExcerpts(a.People, a.segments)
+			a.Excerpts = e.personExcerpts(a.People, a.segments, a.people)
 			return nil
 		case top.segment != nil:
 			a.segments = []*content.Segment{top.segment}
@@ -317,6 +317,21 @@ func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g 
 			}
 		}
 	}
+	inOrder := true
+	if len(people) == 1 && len(e.Card(people[0]).ByName) == 0 {
+		// "what did the shipping guy say?": the summary credits his
+		// discussion, not him; what it says of his own field comes first.
+		var field []index.Topic // each word of their title and organisation, as it is: "shipping"
+		for _, t := range e.x.Terms(people[0].Title + " " + people[0].Organization) {
+			field = append(field, index.Topic{Text: t, Terms: []string{t}, Known: true, Weight: 1})
+		}
+		for _, p := range parts {
+			slices.SortStableFunc(p, func(a, b *content.Sentence) int {
+				return cmp.Compare(e.x.Match(b, field).Coverage, e.x.Match(a, field).Coverage)
+			})
+		}
+		inOrder = false
+	}
 	var chosen []*content.Sentence
 	total := 0
 	for _, p := range parts {
@@ -329,7 +344,9 @@ func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g 
 			}
 		}
 	}
-	slices.SortFunc(chosen, func(a, b *content.Sentence) int { return cmp.Compare(a.Index, b.Index) })
+	if inOrder {
+		slices.SortFunc(chosen, func(a, b *content.Sentence) int { return cmp.Compare(a.Index, b.Index) })
+	}
 	var out, rest []Excerpt
 	for _, s := range chosen {
 		out = addExcerpt(out, e.excerpt(s, nil))

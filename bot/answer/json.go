@@ -35,7 +35,8 @@ type jsonAnswer struct {
 	Speakers     []string `json:"speakers"`
 	Participants bool     `json:"participants"`
 	Kind         string   `json:"kind"`
-	Highlights   [][2]int `json:"highlights"` // UTF-8 byte ranges of excerpt
+	Highlights   [][2]int `json:"highlights"`        // UTF-8 byte ranges of excerpt
+	Clipped      bool     `json:"clipped,omitempty"` // the excerpt is the part of its sentence that names the person asked about
 }
 
 type jsonPerson struct {
@@ -80,7 +81,7 @@ func answerJSON(x Excerpt) jsonAnswer {
 	a := jsonAnswer{
 		Excerpt: x.Text, Section: x.Segment.ID, SectionTitle: x.Segment.Title,
 		Speakers: fullNames(x.Speakers), Participants: x.Participants, Kind: string(x.Kind),
-		Highlights: [][2]int{},
+		Highlights: [][2]int{}, Clipped: x.Clipped(),
 	}
 	for _, h := range x.Highlights {
 		a.Highlights = append(a.Highlights, [2]int{h.Start, h.End})

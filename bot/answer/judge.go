@@ -300,7 +300,7 @@ func (a *asking) decide() error {
 		return err
 	}
 	if q.exact { // "Who is Claire Falconer?", "Who moderated panel 2?"
-		a.People, a.Excerpts = q.cards, a.e.personExcerpts(q.cards, a.segments)
+		a.People, a.Excerpts = q.cards, a.e.personExcerpts(q.cards, a.segments, a.people)
 		return nil
 	}
 	j := a.e.judge

@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -600,16 +601,41 @@ func (e *Engine) cards(people []*content.Person) []Card {
 func (e *Engine) Card(p *content.Person) Card {
 	c := Card{Person: p}
 	for _, s := range e.h.Sentences {
-		if s.Credits(p) {
-			c.Statements = append(c.Statements, s)
+		if !s.Credits(p) {
+			continue
+		}
+		c.Statements = append(c.Statements, s)
+		if g := groupCredited(s); g != nil {
+			c.Group = map[bool]string{true: "panel", false: "discussion"}[g.Kind == "panel"]
+		} else {
+			c.ByName = append(c.ByName, s)
 		}
 	}
 	return c
 }
 
+// groupCredited is the panel or discussion whose panellists the summary
+// credits s to as a whole ("Panellists underlined …", a discussion's
+// statements), or nil when it credits people of their own.
+func groupCredited(s *content.Sentence) *content.Segment {
+	if len(s.Speakers) < 2 {
+		return nil
+	}
+	for seg := s.Segment; seg != nil; seg = seg.Parent {
+		for _, group := range [][]*content.Person{seg.Panellists, seg.Speakers} {
+			if len(group) == len(s.Speakers) && !slices.ContainsFunc(s.Speakers, func(p *content.Person) bool { return !slices.Contains(group, p) }) {
+				return seg
+			}
+		}
+	}
+	return nil
+}
+
 // personExcerpts cites, for person cards, the sentences that introduce the
-// people and then what the summary credits them with.
-func (e *Engine) personExcerpts(cards []Card, segments []*content.Segment) []Excerpt {
+// people and then what the summary credits them with. One person named, or
+// described with no segment ("the shipping guy"), gets only their part of a
+// list of panellists; one card for "who was on panel 2?" keeps the list.
+func (e *Engine) personExcerpts(cards []Card, segments []*content.Segment, named []*content.Person) []Excerpt {
 	var picked []*content.Sentence
 	add := func(s *content.Sentence) {
 		if len(picked) < MaxExcerpts && !slices.Contains(picked, s) {
@@ -633,12 +659,55 @@ func (e *Engine) personExcerpts(cards []Card, segments []*content.Segment) []Exc
 	}
 	var out []Excerpt
 	for _, s := range picked {
-		if x := e.excerpt(s, nil); !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
+		x := e.excerpt(s, nil)
+		if len(cards) == 1 && s.Kind != content.Statement && (slices.Contains(named, cards[0].Person) || len(segments) == 0) {
+			x = clipped(x, cards[0].Person) // the person asked about, not the whole panel
+		}
+		if !slices.ContainsFunc(out, func(o Excerpt) bool { return overlaps(o, x) }) {
 			out = append(out, x)
 		}
 	}
 	return out
 }
+
+// Sentence is the excerpt of the summary's sentence of index i, whole (with
+// the sentence before it when it leans on it), for "Whole sentence".
+func (e *Engine) Sentence(i int) (Excerpt, bool) {
+	if i < 0 || i >= len(e.h.Sentences) {
+		return Excerpt{}, false
+	}
+	return e.excerpt(e.h.Sentences[i], nil), true
+}
+
+// clipped is the part of an excerpt of one sentence, a list of three or
+// more people, that names p: from the honorific before their name to the
+// next person's, less the words that join them ("; ", " and "). Any other
+// excerpt is returned whole.
+func clipped(x Excerpt, p *content.Person) Excerpt {
+	at := strings.Index(x.Text, p.Name)
+	starts := honorific.FindAllStringIndex(x.Text, -1)
+	if len(x.Sentences) != 1 || at < 0 || len(starts) < 3 {
+		return x
+	}
+	start, end := 0, len(x.Text)
+	for _, h := range starts {
+		switch {
+		case h[1] <= at:
+			start = h[0]
+		case end == len(x.Text):
+			end = h[0]
+		}
+	}
+	if end < len(x.Text) {
+		end = start + len(strings.TrimRight(strings.TrimSuffix(strings.TrimRight(x.Text[start:end], " "), " and"), " ,;"))
+	}
+	x.ClippedBefore, x.ClippedAfter = start > 0, end < len(x.Text)
+	x.Text, x.Highlights = x.Text[start:end], nil
+	return x
+}
+
+// honorific is where a person's name begins in a list of them.
+var honorific = regexp.MustCompile(`\b(?:H\.E\. )?(?:Mr|Ms|Mrs|Dr|Prof)\. `)
 
 // Who returns the cards of the people a name or description points to:
 // exact names first ("Gomez Camacho", "lajcak"), then a search of names,

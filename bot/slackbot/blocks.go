@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -38,6 +39,7 @@ const (
 	actionPanel      = "panel_"               // + segment id: its people
 	actionRun        = "run"                  // the value is a /hearing command
 	actionMore       = "more"                 // the value is a question: the rest of its recap
+	actionSentence   = "sentence"             // the value is a sentence's index: the whole of a clipped one
 	actionHelpful    = "feedback_helpful"     // the value is a feedback: see feedback
 	actionNotHelpful = "feedback_not_helpful" // likewise
 )
@@ -337,9 +339,20 @@ func excerptBlocks(xs []answer.Excerpt) []slack.Block {
 	xs = byCitation(xs)
 	var blocks []slack.Block
 	for i, x := range xs {
-		blocks = append(blocks, quote(x.Text, x.Highlights)...)
+		text := x.Text
+		if x.ClippedBefore { // a panellist's part of the list (no highlights to shift)
+			text = "… " + text
+		}
+		if x.ClippedAfter {
+			text += " …"
+		}
+		blocks = append(blocks, quote(text, x.Highlights)...)
 		if c := citation(x); i+1 == len(xs) || citation(xs[i+1]) != c {
 			blocks = append(blocks, contextLine(c))
+		}
+		if x.Clipped() { // the list it was cut from, one click away
+			blocks = append(blocks, slack.NewActionBlock("", slack.NewButtonBlockElement(actionSentence,
+				strconv.Itoa(x.Sentences[0].Index), plain("Whole sentence"))))
 		}
 	}
 	return blocks
@@ -463,10 +476,13 @@ func peopleBlocks(cards []answer.Card) message {
 		}
 		lines = append(lines, line)
 		plainLines = append(plainLines, lead(c.Person, false))
-		said = append(said, statements(c))
+		said = append(said, c.StatementsLine())
 		if len(c.Statements) > 0 && len(buttons) < 5 {
-			buttons = append(buttons, slack.NewButtonBlockElement(actionSaid+c.Person.ID, c.Person.ID,
-				plain(truncate("What "+lastName(c.Person)+" said", maxButtonText))))
+			what := "What " + c.Person.Surname() + " said"
+			if len(c.ByName) == 0 { // the summary credits their discussion, not them
+				what = "What " + c.Person.Surname() + "'s " + c.Group + " said"
+			}
+			buttons = append(buttons, slack.NewButtonBlockElement(actionSaid+c.Person.ID, c.Person.ID, plain(truncate(what, maxButtonText))))
 		}
 	}
 	m := message{Blocks: []slack.Block{section(strings.Join(lines, "\n\n"))}}
@@ -478,12 +494,6 @@ func peopleBlocks(cards []answer.Card) message {
 	}
 	m.Text = truncate(escape(strings.Join(plainLines, " ")), maxFallback)
 	return m
-}
-
-// lastName is how a button calls a person: "Swing", "Arbour".
-func lastName(p *content.Person) string {
-	f := strings.Fields(p.Name)
-	return f[len(f)-1]
 }
 
 // lead is the line that answers who someone is at the hearing: "Ilias
@@ -521,19 +531,6 @@ func lead(p *content.Person, md bool) string {
 		return name + " " + escape(andList(did)) + "."
 	}
 	return name + "."
-}
-
-// statements says in plain words how much the summary reports of what
-// someone said.
-func statements(c answer.Card) string {
-	switch n := len(c.Statements); n {
-	case 0:
-		return "The summary reports nothing they said."
-	case 1:
-		return "The summary reports one thing they said."
-	default:
-		return fmt.Sprintf("The summary reports %d things they said.", n)
-	}
 }
 
 // noAnswer says what the summary lacks, first, then shows related passages

@@ -134,6 +134,7 @@ func TestGoldenBlocks(t *testing.T) {
 		{"mention-greeting", "mention", "<@UBOT> hi!"},
 		{"mention-help", "mention", "<@UBOT> help"},
 		{"mention-thanks", "mention", "<@UBOT> thanks!"},
+		{"mention-clipped", "mention", "who is john murray"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := kindMention
@@ -162,6 +163,7 @@ func TestGoldenActions(t *testing.T) {
 		{"action-panel", actionPanel + "panel-3", "panel-3"},
 		{"action-run", actionRun, "panels"},
 		{"action-more", actionMore, "tl;dr of panel 2"},
+		{"action-sentence", actionSentence, "34"}, // the third panel's list of panellists
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			posts, err := b.reply(context.Background(), request{kind: kindAction, action: tc.action, value: tc.value, user: "U1", responseURL: "http://x"})

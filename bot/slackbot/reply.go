@@ -306,6 +306,14 @@ func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 			return nil, err
 		}
 		return []post{{message: private(moreBlocks(res), "More from the summary on “"+r.value+"”", ""), viaResponseURL: true}}, nil
+	case r.action == actionSentence:
+		i, err := strconv.Atoi(r.value)
+		x, ok := b.engine.Sentence(i)
+		if err != nil || !ok {
+			return nil, nil // not a button we rendered
+		}
+		return []post{{message: private(message{Blocks: excerptBlocks([]answer.Excerpt{x}), Text: truncate(escape(x.Text), maxFallback)},
+			"The whole sentence", ""), viaResponseURL: true}}, nil
 	case strings.HasPrefix(r.action, actionAsk) && r.responseURL == "": // from the Home tab: in the DM
 		m, err := b.answer(ctx, r.value)
 		return []post{{message: m}}, err

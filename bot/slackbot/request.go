@@ -151,7 +151,7 @@ func fromAction(ic slack.InteractionCallback) (request, bool) {
 // ours reports whether an action id is one of the bot's buttons.
 func ours(action string) bool {
 	switch action {
-	case actionShare, actionRun, actionMore, actionHelpful, actionNotHelpful:
+	case actionShare, actionRun, actionMore, actionSentence, actionHelpful, actionNotHelpful:
 		return true
 	}
 	for _, prefix := range []string{actionWho, actionSaid, actionPanel, actionAsk} {

@@ -96,7 +96,14 @@ func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 func writeExcerpt(b *strings.Builder, n int, x answer.Excerpt, st Style) {
 	prefix := fmt.Sprintf("%d. ", n)
 	b.WriteString(prefix)
-	b.WriteString(strings.TrimPrefix(wrap(x.Text, x.Highlights, st, len(prefix), st.Emphasis), strings.Repeat(" ", len(prefix))))
+	text := x.Text
+	if x.ClippedBefore { // a panellist's part of the list (no highlights to shift)
+		text = "… " + text
+	}
+	if x.ClippedAfter {
+		text += " …"
+	}
+	b.WriteString(strings.TrimPrefix(wrap(text, x.Highlights, st, len(prefix), st.Emphasis), strings.Repeat(" ", len(prefix))))
 	b.WriteString(wrapStyled("— "+x.Segment.Title, st, len(prefix), dim))
 	switch c := x.Credit(); {
 	case c != "":
