@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -46,8 +47,11 @@ type Server struct {
 	events http.Handler
 
 	mu    sync.Mutex
-	typed []typed // what the person typed, in order
-	seq   int
+	typed []typed // what the person typed, in order, but for commands
+	// threads holds the thread each /hearing was typed in, by its
+	// response_url's id: Slack shows the reply there.
+	threads map[string]string
+	seq     int
 }
 
 // typed is a message the person sent.
@@ -67,7 +71,7 @@ func New(ctx context.Context, e *answer.Engine, d *digest.Digester, log zerolog.
 		return nil, err
 	}
 	bot.Start()
-	return &Server{fake: fake, bot: bot, events: bot.Handler(secret)}, nil
+	return &Server{fake: fake, bot: bot, events: bot.Handler(secret), threads: map[string]string{}}, nil
 }
 
 // Close stops the bot and the stand-in.
@@ -103,12 +107,19 @@ func (s *Server) say(w http.ResponseWriter, r *http.Request) {
 	s.seq++
 	id := s.seq
 	ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), id)
-	s.typed = append(s.typed, typed{ts: ts, thread: in.Thread, text: text, at: time.Now()})
+	command, isCommand := strings.CutPrefix(text, "/hearing")
+	response := fmt.Sprint("cmd-", id)
+	if isCommand {
+		// Slack shows no message for a command, only the bot's reply.
+		s.threads[response] = in.Thread
+	} else {
+		s.typed = append(s.typed, typed{ts: ts, thread: in.Thread, text: text, at: time.Now()})
+	}
 	s.mu.Unlock()
 	var status int
 	switch {
-	case strings.HasPrefix(text, "/hearing"):
-		form := slackfake.SlashCommand("/hearing", strings.TrimSpace(strings.TrimPrefix(text, "/hearing")), User, Channel, s.fake.ResponseURL(fmt.Sprint("cmd-", id)))
+	case isCommand:
+		form := slackfake.SlashCommand("/hearing", strings.TrimSpace(command), User, Channel, s.fake.ResponseURL(response))
 		status = s.send("application/x-www-form-urlencoded", []byte(form.Encode()))
 	case in.Thread != "":
 		status = s.send("application/json", slackfake.EventCallback(fmt.Sprint("EvDev", id), slackfake.ThreadMessage(Channel, User, ts, in.Thread, text)))
@@ -151,14 +162,16 @@ type Message struct {
 }
 
 // Messages are the channel's messages as Slack would show them to the
-// person: what they typed, what the bot posted, replies through a
-// response_url in place of (or after) the message they answer.
+// person: what they typed (but commands), what the bot posted, replies
+// through a response_url in place of (or after) the message they answer,
+// in the thread of the command or the message clicked.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	var out []Message
 	for _, t := range s.typed {
 		out = append(out, Message{ID: t.ts, Thread: t.thread, Text: t.text, at: t.at})
 	}
+	threads := maps.Clone(s.threads)
 	s.mu.Unlock()
 	posts := s.fake.Posts()
 	n := 0
@@ -177,7 +190,11 @@ func (s *Server) Messages() []Message {
 		case p.Method == "response_url":
 			// A new message: its own id, for the clicks on its buttons.
 			n++
-			m := Message{ID: fmt.Sprint("r", n, "-", p.ResponseID), Bot: true, Ephemeral: p.ResponseType != "in_channel",
+			thread, ok := threads[p.ResponseID]
+			if i := indexOf(out, p.ResponseID); !ok && i >= 0 {
+				thread = out[i].Thread
+			}
+			m := Message{ID: fmt.Sprint("r", n, "-", p.ResponseID), Thread: thread, Bot: true, Ephemeral: p.ResponseType != "in_channel",
 				Text: p.Text, Blocks: p.Blocks, at: p.At}
 			out = append(out, m)
 		}

@@ -65,8 +65,18 @@ func page(t *testing.T) (ctx context.Context, base string) {
 
 // shows waits until the page's messages hold want.
 func shows(want string) chromedp.Action[chromedp.Void] {
-	return void(chromedp.Poll[bool](`document.getElementById("messages").innerText.includes(`+quote(want)+`)`,
-		chromedp.WithPollingTimeout(20*time.Second)))
+	return holds(`document.getElementById("messages").innerText.includes(` + quote(want) + `)`)
+}
+
+// holds waits until the JavaScript expression cond is true on the page.
+func holds(cond string) chromedp.Action[chromedp.Void] {
+	return void(chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+// rows is a JavaScript expression: the page's messages of class, such as
+// ".thread.ephemeral", that hold text.
+func rows(class, text string) string {
+	return `[...document.querySelectorAll(".msg` + class + `")].filter((m) => m.innerText.includes(` + quote(text) + `))`
 }
 
 func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
@@ -106,11 +116,20 @@ func TestThePageAsAPersonSeesIt(t *testing.T) {
 	step("reply in thread", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".msg .reply"))))
 	step("follow up", say(ctx, "and the second one?"))
 	step("the follow-up's answer", chromedp.Do(ctx, shows("Michelle Leighton")))
+	// a command typed in the thread is answered there, only for the person
+	step("/hearing in the thread", say(ctx, "/hearing who Claire Falconer"))
+	step("its reply in the thread", chromedp.Do(ctx, holds(rows(".thread.ephemeral", "Claire Falconer")+".length > 0")))
 	step("leave the thread", chromedp.Do(ctx, chromedp.Click(chromedp.ID("cancel"))))
 	step("a question", say(ctx, "What did the panellists say about labour inspection?"))
 	step("its quotation", chromedp.Do(ctx, shows("the need for better labour inspection")))
 	step("/hearing panels", say(ctx, "/hearing panels"))
 	step("the panels", chromedp.Do(ctx, shows("Regional perspectives on migration")))
+	// Slack shows a command's reply, not the command as a message
+	typed, err := chromedp.Run(ctx, chromedp.Evaluate[int](rows(":has(.avatar:not(.bot))", "/hearing")+".length"))
+	step("the person's messages", err)
+	if typed != 0 {
+		t.Errorf("%d /hearing commands shown as the person's messages", typed)
+	}
 	step("click People", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-action="panel_panel-3"]`))))
 	step("panel 3's people", chromedp.Do(ctx, shows("Murtaza Khan, Partner, Fragomen LLC")))
 }
