@@ -130,6 +130,15 @@ func TestThePageAsAPersonSeesIt(t *testing.T) {
 	if typed != 0 {
 		t.Errorf("%d /hearing commands shown as the person's messages", typed)
 	}
+	// the command's echo above its reply is drawn as the line around it, not in the red of an error
+	echoes, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => {
+		const echoes = [...document.querySelectorAll(".ephemeral .context code")].filter((c) => c.innerText.startsWith("/hearing"));
+		return [echoes.length, echoes.filter((c) => getComputedStyle(c).color !== getComputedStyle(c.closest(".context")).color).length];
+	})()`))
+	step("the echoes", err)
+	if echoes[0] == 0 || echoes[1] != 0 {
+		t.Errorf("of %d echoes of a command, %d are not drawn as their line", echoes[0], echoes[1])
+	}
 	step("click People", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-action="panel_panel-3"]`))))
 	step("panel 3's people", chromedp.Do(ctx, shows("Murtaza Khan, Partner, Fragomen LLC")))
 }
