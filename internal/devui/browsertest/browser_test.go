@@ -93,9 +93,10 @@ func say(ctx context.Context, text string) error {
 	return chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("text"), text+"\r")) // Enter, as a person sends it
 }
 
-// TestThePageAsAPersonSeesIt: a question asked by link, a follow-up in its
-// thread, /hearing panels, and a click, each rendered from the Block Kit the
-// bot posted.
+// TestThePageAsAPersonSeesIt: a question asked by link (once, however often
+// the page is reloaded), a follow-up in its thread, /hearing panels (its
+// reply alone, in the thread it was typed in), and a click, each rendered
+// from the Block Kit the bot posted.
 func TestThePageAsAPersonSeesIt(t *testing.T) {
 	ctx, base := page(t)
 	step := func(name string, err error) {
@@ -112,10 +113,18 @@ func TestThePageAsAPersonSeesIt(t *testing.T) {
 	if bold != "Ilias Chatzis" || !strings.HasPrefix(quoted, "The first panel entitled") {
 		t.Errorf("bold %q, quote %q: the mrkdwn is not rendered", bold, quoted)
 	}
+	// a reload shows the same channel: the link's question is not asked again
+	step("reload", chromedp.Do(ctx, chromedp.Reload()))
+	step("the channel again", chromedp.Do(ctx, shows("Ilias Chatzis (UNODC) moderated Panel 1")))
 	// the follow-up, in the answer's thread, without a mention
 	step("reply in thread", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".msg .reply"))))
 	step("follow up", say(ctx, "and the second one?"))
 	step("the follow-up's answer", chromedp.Do(ctx, shows("Michelle Leighton")))
+	asked, err := chromedp.Run(ctx, chromedp.Evaluate[int](rows(":has(.avatar:not(.bot))", "Who moderated the first panel?")+".length"))
+	step("the questions asked", err)
+	if asked != 1 {
+		t.Errorf("the link's question asked %d times, want once", asked)
+	}
 	// a command typed in the thread is answered there, only for the person
 	step("/hearing in the thread", say(ctx, "/hearing who Claire Falconer"))
 	step("its reply in the thread", chromedp.Do(ctx, holds(rows(".thread.ephemeral", "Claire Falconer")+".length > 0")))

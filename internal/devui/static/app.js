@@ -139,4 +139,8 @@ document.getElementById("cancel").addEventListener("click", () => { thread = "";
 setInterval(poll, 400);
 poll();
 const q = new URLSearchParams(location.search).get("q");
-if (q) send("/api/say", { text: q, thread: "" });
+if (q) {
+  // Asked once: a reload shows the channel without asking again.
+  history.replaceState(null, "", location.pathname);
+  send("/api/say", { text: q, thread: "" });
+}
