@@ -96,7 +96,8 @@ func say(ctx context.Context, text string) error {
 // TestThePageAsAPersonSeesIt: a question asked by link (once, however often
 // the page is reloaded), a follow-up in its thread, /hearing panels (its
 // reply alone, in the thread it was typed in), and a click, each rendered
-// from the Block Kit the bot posted.
+// from the Block Kit the bot posted; then the Home tab the bot published,
+// and the person's messages with the bot, where its questions are answered.
 func TestThePageAsAPersonSeesIt(t *testing.T) {
 	ctx, base := page(t)
 	step := func(name string, err error) {
@@ -150,6 +151,26 @@ func TestThePageAsAPersonSeesIt(t *testing.T) {
 	}
 	step("click People", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-action="panel_panel-3"]`))))
 	step("panel 3's people", chromedp.Do(ctx, shows("Murtaza Khan, Partner, Fragomen LLC")))
+	// the Home tab, as the bot published it, without a message box; its
+	// questions are answered in the person's messages with the bot
+	step("open Home", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`aside [data-view="home"]`))))
+	step("the Home tab", chromedp.Do(ctx, shows("Second informal interactive multi-stakeholder hearing"), shows("Today's digest:"),
+		holds(`document.getElementById("say").hidden`)))
+	question, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.home button[data-action="ask0"]`)))
+	step("a question to try", err)
+	step("ask it", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.home button[data-action="ask0"]`))))
+	step("its answer in Messages", chromedp.Do(ctx, holds(`document.querySelector('aside [data-view="dm"]').classList.contains("on")`),
+		shows("Ilias Chatzis (UNODC) moderated Panel 1")))
+	if question != "Who moderated panel 1?" {
+		t.Errorf("the Home tab's first question is %q, and the answer checked is to “Who moderated panel 1?”", question)
+	}
+	step("write to the bot", say(ctx, "Who is Tuesday Reitano?"))
+	step("its answer", chromedp.Do(ctx, shows("Global Initiative Against Transnational Organized Crime")))
+	channel, err := chromedp.Run(ctx, chromedp.Evaluate[int](rows("", "Murtaza Khan")+".length"))
+	step("the channel left", err)
+	if channel != 0 {
+		t.Errorf("the person's messages with the bot show the channel's")
+	}
 }
 
 // TestScreenshots writes the README's pictures with -write-docs:
