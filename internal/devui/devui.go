@@ -1,9 +1,11 @@
 // Package devui is hearingbot's local page: a Slack-like channel with a
-// message box, for trying the bot without a Slack workspace. What is typed
-// goes through the bot's real Slack edge (its HTTP handler, signed requests:
-// a mention, a thread reply, a /hearing command, a click) to a bot that
-// posts to an in-process Slack stand-in; the page renders the Block Kit the
-// bot posted. Everything is embedded: it works offline.
+// message box, the person's messages with the bot and its Home tab, for
+// trying the bot without a Slack workspace. What is typed goes through the
+// bot's real Slack edge (its HTTP handler, signed requests: a mention, a
+// thread reply, a direct message, a /hearing command, a click, the Home tab
+// opened) to a bot that posts to an in-process Slack stand-in; the page
+// renders the Block Kit the bot posted or published. Everything is embedded:
+// it works offline.
 package devui
 
 import (
@@ -13,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -46,14 +49,36 @@ type Server struct {
 	events http.Handler
 
 	mu    sync.Mutex
-	typed []typed // what the person typed, in order
-	seq   int
+	typed []typed // what the person typed, in order, but for commands
+	// commands holds where each /hearing was typed, by its response_url's
+	// id: Slack shows the reply there.
+	commands map[string]place
+	seq      int
 }
 
 // typed is a message the person sent.
 type typed struct {
-	ts, thread, text string
-	at               time.Time
+	ts string
+	place
+	text string
+	at   time.Time
+}
+
+// place is where a message is: its conversation, and its thread or "".
+type place struct{ channel, thread string }
+
+// conversation is the stand-in's id of one of the page's views: "channel"
+// (the default) or "dm", the person's messages with the bot. The DM is
+// filed under the person's id, as the bot posts its answers to the Home
+// tab's buttons there (Slack opens the DM for a user's id).
+func conversation(view string) (string, bool) {
+	switch view {
+	case "", "channel":
+		return Channel, true
+	case "dm":
+		return User, true
+	}
+	return "", false
 }
 
 // New starts a bot over the engine, posting to an in-process Slack
@@ -67,7 +92,7 @@ func New(ctx context.Context, e *answer.Engine, d *digest.Digester, log zerolog.
 		return nil, err
 	}
 	bot.Start()
-	return &Server{fake: fake, bot: bot, events: bot.Handler(secret)}, nil
+	return &Server{fake: fake, bot: bot, events: bot.Handler(secret), commands: map[string]place{}}, nil
 }
 
 // Close stops the bot and the stand-in.
@@ -80,7 +105,8 @@ func (s *Server) Close() {
 
 // Handler serves the page (/, with ?q= asking on load), its script and
 // style, and the API it calls: POST /api/say, POST /api/click, GET
-// /api/messages.
+// /api/messages?view=channel|dm, POST /api/home (the person opens the Home
+// tab) and GET /api/home.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	files, _ := fs.Sub(static, "static")
@@ -88,45 +114,86 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/say", s.say)
 	mux.HandleFunc("POST /api/click", s.click)
 	mux.HandleFunc("GET /api/messages", s.messages)
+	mux.HandleFunc("POST /api/home", s.openHome)
+	mux.HandleFunc("GET /api/home", s.home)
 	return mux
 }
 
 // say turns what the person typed into what Slack would send the bot.
 func (s *Server) say(w http.ResponseWriter, r *http.Request) {
-	var in struct{ Text, Thread string }
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&in); err != nil || strings.TrimSpace(in.Text) == "" {
-		http.Error(w, "want {text, thread}", http.StatusBadRequest)
+	var in struct{ Text, Thread, View string }
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&in)
+	channel, ok := conversation(in.View)
+	if err != nil || !ok || strings.TrimSpace(in.Text) == "" {
+		http.Error(w, "want {text, thread, view}", http.StatusBadRequest)
 		return
 	}
 	text := strings.TrimSpace(in.Text)
-	s.mu.Lock()
-	s.seq++
-	id := s.seq
+	id := s.next()
 	ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), id)
-	s.typed = append(s.typed, typed{ts: ts, thread: in.Thread, text: text, at: time.Now()})
-	s.mu.Unlock()
-	var status int
-	switch {
-	case strings.HasPrefix(text, "/hearing"):
-		form := slackfake.SlashCommand("/hearing", strings.TrimSpace(strings.TrimPrefix(text, "/hearing")), User, Channel, s.fake.ResponseURL(fmt.Sprint("cmd-", id)))
-		status = s.send("application/x-www-form-urlencoded", []byte(form.Encode()))
-	case in.Thread != "":
-		status = s.send("application/json", slackfake.EventCallback(fmt.Sprint("EvDev", id), slackfake.ThreadMessage(Channel, User, ts, in.Thread, text)))
-	default:
-		status = s.send("application/json", slackfake.EventCallback(fmt.Sprint("EvDev", id), slackfake.Mention(Channel, User, ts, "", "<@"+slackfake.BotUserID+"> "+text)))
+	command, isCommand := strings.CutPrefix(text, "/hearing")
+	response := fmt.Sprint("cmd-", id)
+	where := place{channel, in.Thread}
+	s.mu.Lock()
+	if isCommand {
+		// Slack shows no message for a command, only the bot's reply.
+		s.commands[response] = where
+	} else {
+		s.typed = append(s.typed, typed{ts: ts, place: where, text: text, at: time.Now()})
 	}
-	w.WriteHeader(status)
+	s.mu.Unlock()
+	var event map[string]any
+	switch {
+	case isCommand:
+		form := slackfake.SlashCommand("/hearing", strings.TrimSpace(command), User, channel, s.fake.ResponseURL(response))
+		w.WriteHeader(s.send("application/x-www-form-urlencoded", []byte(form.Encode())))
+		return
+	case channel == User:
+		event = slackfake.DirectMessage(channel, User, ts, text)
+		if in.Thread != "" {
+			event["thread_ts"] = in.Thread
+		}
+	case in.Thread != "":
+		event = slackfake.ThreadMessage(channel, User, ts, in.Thread, text)
+	default:
+		event = slackfake.Mention(channel, User, ts, "", "<@"+slackfake.BotUserID+"> "+text)
+	}
+	w.WriteHeader(s.send("application/json", slackfake.EventCallback(fmt.Sprint("EvDev", id), event)))
 }
 
-// click turns a click on a rendered button into Slack's block_actions.
+// next numbers the person's requests.
+func (s *Server) next() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return s.seq
+}
+
+// click turns a click on a rendered button into Slack's block_actions: on
+// a message of the channel or the DM, or on the Home tab.
 func (s *Server) click(w http.ResponseWriter, r *http.Request) {
-	var in struct{ Action, Value, Message string }
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&in); err != nil || in.Action == "" {
-		http.Error(w, "want {action, value, message}", http.StatusBadRequest)
+	var in struct{ Action, Value, Message, View string }
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&in)
+	channel, ok := conversation(in.View)
+	var payload []byte
+	switch {
+	case err != nil || in.Action == "":
+	case in.View == "home":
+		payload = slackfake.HomeBlockAction(User, in.Action, in.Value)
+	case ok:
+		payload = slackfake.BlockAction(User, channel, in.Action, in.Value, s.fake.ResponseURL(in.Message))
+	}
+	if payload == nil {
+		http.Error(w, "want {action, value, message, view}", http.StatusBadRequest)
 		return
 	}
-	payload := slackfake.BlockAction(User, Channel, in.Action, in.Value, s.fake.ResponseURL(in.Message))
 	w.WriteHeader(s.send("application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(payload)}}.Encode())))
+}
+
+// openHome tells the bot the person opened its Home tab, as Slack does
+// each time they do; the bot publishes the tab's view in answer.
+func (s *Server) openHome(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(s.send("application/json", slackfake.EventCallback(fmt.Sprint("EvDev", s.next()), slackfake.HomeOpened(User))))
 }
 
 // send signs a request as Slack does and hands it to the bot's handler.
@@ -147,25 +214,28 @@ type Message struct {
 	Ephemeral bool            `json:"ephemeral"` // only the person sees it
 	Text      string          `json:"text"`
 	Blocks    json.RawMessage `json:"blocks,omitempty"`
+	channel   string
 	at        time.Time
 }
 
-// Messages are the channel's messages as Slack would show them to the
-// person: what they typed, what the bot posted, replies through a
-// response_url in place of (or after) the message they answer.
-func (s *Server) Messages() []Message {
+// Messages are a conversation's messages (Channel, or User for the
+// person's DM with the bot) as Slack would show them to the person: what
+// they typed (but commands), what the bot posted, replies through a
+// response_url in place of (or after) the message they answer, where the
+// command was typed or the message clicked is.
+func (s *Server) Messages(channel string) []Message {
 	s.mu.Lock()
 	var out []Message
 	for _, t := range s.typed {
-		out = append(out, Message{ID: t.ts, Thread: t.thread, Text: t.text, at: t.at})
+		out = append(out, Message{ID: t.ts, Thread: t.thread, Text: t.text, channel: t.channel, at: t.at})
 	}
+	commands := maps.Clone(s.commands)
 	s.mu.Unlock()
-	posts := s.fake.Posts()
 	n := 0
-	for _, p := range posts {
+	for _, p := range s.fake.Posts() {
 		switch {
-		case p.Method == "chat.postMessage" && p.Channel == Channel:
-			out = append(out, Message{ID: p.TS, Thread: p.ThreadTS, Bot: true, Text: p.Text, Blocks: p.Blocks, at: p.At})
+		case p.Method == "chat.postMessage":
+			out = append(out, Message{ID: p.TS, Thread: p.ThreadTS, Bot: true, Text: p.Text, Blocks: p.Blocks, channel: p.Channel, at: p.At})
 		case p.Method == "response_url" && p.DeleteOriginal:
 			out = removeFirst(out, p.ResponseID)
 		case p.Method == "response_url" && p.ReplaceOriginal:
@@ -177,11 +247,16 @@ func (s *Server) Messages() []Message {
 		case p.Method == "response_url":
 			// A new message: its own id, for the clicks on its buttons.
 			n++
-			m := Message{ID: fmt.Sprint("r", n, "-", p.ResponseID), Bot: true, Ephemeral: p.ResponseType != "in_channel",
-				Text: p.Text, Blocks: p.Blocks, at: p.At}
+			where, ok := commands[p.ResponseID]
+			if i := indexOf(out, p.ResponseID); !ok && i >= 0 {
+				where = place{out[i].channel, out[i].Thread}
+			}
+			m := Message{ID: fmt.Sprint("r", n, "-", p.ResponseID), Thread: where.thread, Bot: true, Ephemeral: p.ResponseType != "in_channel",
+				Text: p.Text, Blocks: p.Blocks, channel: where.channel, at: p.At}
 			out = append(out, m)
 		}
 	}
+	out = slices.DeleteFunc(out, func(m Message) bool { return m.channel != channel })
 	slices.SortStableFunc(out, func(a, b Message) int { return a.at.Compare(b.at) })
 	return out
 }
@@ -203,11 +278,34 @@ func removeFirst(ms []Message, id string) []Message {
 }
 
 func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	ms := s.Messages()
+	channel, ok := conversation(r.URL.Query().Get("view"))
+	if !ok {
+		http.Error(w, "want ?view=channel or ?view=dm", http.StatusBadRequest)
+		return
+	}
+	ms := s.Messages(channel)
 	if ms == nil {
 		ms = []Message{}
 	}
-	json.NewEncoder(w).Encode(ms)
+	writeJSON(w, ms)
+}
+
+// Home is the Home tab as the bot last published it for the person
+// (views.publish): its blocks, or nil before the bot has.
+func (s *Server) Home() json.RawMessage {
+	var blocks json.RawMessage
+	for _, p := range s.fake.Posts() {
+		if p.Method == "views.publish" && p.User == User {
+			blocks = p.Blocks
+		}
+	}
+	return blocks
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) { writeJSON(w, s.Home()) }
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(v)
 }

@@ -3,6 +3,7 @@ package devui
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,54 +16,144 @@ import (
 	"hearingbot/content"
 )
 
-// TestMessagesAsSlackShowsThem: a question and its answer in its thread; a
-// /hearing reply only for the person, replaced in place by a click, and
-// gone when shared, the shared copy in the channel.
-func TestMessagesAsSlackShowsThem(t *testing.T) {
+// page is the page's server for a test, with what the page's script does:
+// post to its API, and wait for the messages it shows.
+type page struct {
+	t *testing.T
+	s *Server
+	h http.Handler
+}
+
+func newPage(t *testing.T) *page {
+	t.Helper()
 	e, err := answer.Open(content.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	t.Cleanup(func() { e.Close() })
 	s, err := New(context.Background(), e, nil, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	h := s.Handler()
-	post := func(path, body string) {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, bytes.NewBufferString(body)))
-		if rec.Code != http.StatusOK {
-			t.Fatalf("%s %s: %d", path, body, rec.Code)
+	t.Cleanup(s.Close)
+	return &page{t: t, s: s, h: s.Handler()}
+}
+
+func (p *page) post(path, body string) {
+	p.t.Helper()
+	rec := httptest.NewRecorder()
+	p.h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, bytes.NewBufferString(body)))
+	if rec.Code != http.StatusOK {
+		p.t.Fatalf("%s %s: %d", path, body, rec.Code)
+	}
+}
+
+// wait returns the messages of channel once ok holds for them.
+func (p *page) wait(channel string, ok func([]Message) bool) []Message {
+	p.t.Helper()
+	return eventually(p.t, func() []Message { return p.s.Messages(channel) }, ok)
+}
+
+// eventually returns what get returns once ok holds for it.
+func eventually[T any](t *testing.T, get func() T, ok func(T) bool) T {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if v := get(); ok(v) {
+			return v
 		}
 	}
-	wait := func(ok func([]Message) bool) []Message {
-		t.Helper()
-		for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-			if ms := s.Messages(); ok(ms) {
-				return ms
-			}
-		}
-		t.Fatalf("messages: %+v", s.Messages())
-		return nil
-	}
-	post("/api/say", `{"text":"Who moderated the first panel?"}`)
-	ms := wait(func(ms []Message) bool { return len(ms) == 2 })
+	v := get()
+	t.Fatalf("still %+v", v)
+	return v
+}
+
+func count(n int) func([]Message) bool { return func(ms []Message) bool { return len(ms) == n } }
+
+// TestMessagesAsSlackShowsThem: a question and its answer in its thread; a
+// /hearing reply only for the person, without the command as a message,
+// replaced in place by a click, and gone when shared, the shared copy in
+// the channel.
+func TestMessagesAsSlackShowsThem(t *testing.T) {
+	p := newPage(t)
+	p.post("/api/say", `{"text":"Who moderated the first panel?"}`)
+	ms := p.wait(Channel, count(2))
 	if ms[0].Bot || !ms[1].Bot || ms[1].Thread != ms[0].ID || !strings.Contains(string(ms[1].Blocks), "Ilias Chatzis") {
 		t.Fatalf("question and answer: %+v", ms)
 	}
-	post("/api/say", `{"text":"/hearing who Claire Falconer"}`)
-	ms = wait(func(ms []Message) bool { return len(ms) == 4 })
-	private := ms[3]
-	if !private.Ephemeral || !strings.Contains(string(private.Blocks), `"action_id":"share"`) {
+	p.post("/api/say", `{"text":"/hearing who Claire Falconer"}`)
+	ms = p.wait(Channel, count(3))
+	private := ms[2]
+	if !private.Ephemeral || private.Thread != "" || !strings.Contains(string(private.Blocks), `"action_id":"share"`) {
 		t.Fatalf("the /hearing reply: %+v", private)
 	}
-	post("/api/click", `{"action":"share","value":"who Claire Falconer","message":"`+private.ID+`"}`)
-	ms = wait(func(ms []Message) bool {
-		return len(ms) == 4 && !ms[3].Ephemeral && strings.Contains(string(ms[3].Blocks), "shared")
+	p.post("/api/click", `{"action":"share","value":"who Claire Falconer","message":"`+private.ID+`"}`)
+	ms = p.wait(Channel, func(ms []Message) bool {
+		return len(ms) == 3 && !ms[2].Ephemeral && strings.Contains(string(ms[2].Blocks), "shared")
 	})
-	if strings.Contains(string(ms[3].Blocks), `"action_id":"share"`) {
+	if strings.Contains(string(ms[2].Blocks), `"action_id":"share"`) {
 		t.Errorf("the shared copy offers to share again")
+	}
+}
+
+// TestRepliesInTheirThread: a /hearing typed in a thread is answered in
+// that thread, and so is a click on a button there.
+func TestRepliesInTheirThread(t *testing.T) {
+	p := newPage(t)
+	p.post("/api/say", `{"text":"Who moderated the first panel?"}`)
+	thread := p.wait(Channel, count(2))[0].ID
+	p.post("/api/say", `{"text":"/hearing panels","thread":"`+thread+`"}`)
+	panels := p.wait(Channel, count(3))[2]
+	if !panels.Ephemeral || panels.Thread != thread {
+		t.Fatalf("the /hearing reply in the thread %s: %+v", thread, panels)
+	}
+	p.post("/api/click", `{"action":"panel_panel-3","value":"panel-3","message":"`+panels.ID+`"}`)
+	people := p.wait(Channel, count(4))[3]
+	if !people.Ephemeral || people.Thread != thread || !strings.Contains(string(people.Blocks), "Murtaza Khan") {
+		t.Fatalf("the click's reply in the thread %s: %+v", thread, people)
+	}
+}
+
+// TestHome: the Home tab the bot publishes when the person opens it, and
+// one of its questions answered in the person's messages with the bot,
+// where they can go on asking; the channel is left alone.
+func TestHome(t *testing.T) {
+	p := newPage(t)
+	p.post("/api/home", `{}`)
+	home := eventually(t, p.s.Home, func(b json.RawMessage) bool { return b != nil })
+	if !strings.Contains(string(home), `"type":"header"`) || !strings.Contains(string(home), `"action_id":"ask0"`) {
+		t.Fatalf("the Home tab: %s", home)
+	}
+	p.post("/api/click", `{"action":"ask0","value":"Who moderated panel 1?","view":"home"}`)
+	answer := p.wait(User, count(1))[0]
+	if !answer.Bot || !strings.Contains(string(answer.Blocks), "Ilias Chatzis") {
+		t.Fatalf("the Home tab's question answered: %+v", answer)
+	}
+	p.post("/api/say", `{"text":"Who is Tuesday Reitano?","view":"dm"}`)
+	ms := p.wait(User, count(3))
+	if ms[1].Bot || !ms[2].Bot || ms[2].Thread != "" || !strings.Contains(string(ms[2].Blocks), "Global Initiative") {
+		t.Fatalf("a question in the DM: %+v", ms)
+	}
+	if ms := p.s.Messages(Channel); len(ms) != 0 {
+		t.Errorf("the channel: %+v", ms)
+	}
+}
+
+// TestRefused: requests the page never makes are refused, not guessed at.
+func TestRefused(t *testing.T) {
+	h := newPage(t).h
+	for _, c := range []struct{ name, method, path, body string }{
+		{"nothing said", http.MethodPost, "/api/say", `{"text":" "}`},
+		{"said nowhere", http.MethodPost, "/api/say", `{"text":"hello","view":"home"}`},
+		{"no button", http.MethodPost, "/api/click", `{"view":"home"}`},
+		{"a click nowhere", http.MethodPost, "/api/click", `{"action":"ask0","view":"elsewhere"}`},
+		{"messages of nowhere", http.MethodGet, "/api/messages?view=home", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, strings.NewReader(c.body)))
+			if rec.Code != http.StatusBadRequest {
+				t.Errorf("%s %s %s: %d, want 400", c.method, c.path, c.body, rec.Code)
+			}
+		})
 	}
 }

@@ -65,8 +65,18 @@ func page(t *testing.T) (ctx context.Context, base string) {
 
 // shows waits until the page's messages hold want.
 func shows(want string) chromedp.Action[chromedp.Void] {
-	return void(chromedp.Poll[bool](`document.getElementById("messages").innerText.includes(`+quote(want)+`)`,
-		chromedp.WithPollingTimeout(20*time.Second)))
+	return holds(`document.getElementById("messages").innerText.includes(` + quote(want) + `)`)
+}
+
+// holds waits until the JavaScript expression cond is true on the page.
+func holds(cond string) chromedp.Action[chromedp.Void] {
+	return void(chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+// rows is a JavaScript expression: the page's messages of class, such as
+// ".thread.ephemeral", that hold text.
+func rows(class, text string) string {
+	return `[...document.querySelectorAll(".msg` + class + `")].filter((m) => m.innerText.includes(` + quote(text) + `))`
 }
 
 func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
@@ -83,9 +93,11 @@ func say(ctx context.Context, text string) error {
 	return chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("text"), text+"\r")) // Enter, as a person sends it
 }
 
-// TestThePageAsAPersonSeesIt: a question asked by link, a follow-up in its
-// thread, /hearing panels, and a click, each rendered from the Block Kit the
-// bot posted.
+// TestThePageAsAPersonSeesIt: a question asked by link (once, however often
+// the page is reloaded), a follow-up in its thread, /hearing panels (its
+// reply alone, in the thread it was typed in), and a click, each rendered
+// from the Block Kit the bot posted; then the Home tab the bot published,
+// and the person's messages with the bot, where its questions are answered.
 func TestThePageAsAPersonSeesIt(t *testing.T) {
 	ctx, base := page(t)
 	step := func(name string, err error) {
@@ -102,17 +114,63 @@ func TestThePageAsAPersonSeesIt(t *testing.T) {
 	if bold != "Ilias Chatzis" || !strings.HasPrefix(quoted, "The first panel entitled") {
 		t.Errorf("bold %q, quote %q: the mrkdwn is not rendered", bold, quoted)
 	}
+	// a reload shows the same channel: the link's question is not asked again
+	step("reload", chromedp.Do(ctx, chromedp.Reload()))
+	step("the channel again", chromedp.Do(ctx, shows("Ilias Chatzis (UNODC) moderated Panel 1")))
 	// the follow-up, in the answer's thread, without a mention
 	step("reply in thread", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".msg .reply"))))
 	step("follow up", say(ctx, "and the second one?"))
 	step("the follow-up's answer", chromedp.Do(ctx, shows("Michelle Leighton")))
+	asked, err := chromedp.Run(ctx, chromedp.Evaluate[int](rows(":has(.avatar:not(.bot))", "Who moderated the first panel?")+".length"))
+	step("the questions asked", err)
+	if asked != 1 {
+		t.Errorf("the link's question asked %d times, want once", asked)
+	}
+	// a command typed in the thread is answered there, only for the person
+	step("/hearing in the thread", say(ctx, "/hearing who Claire Falconer"))
+	step("its reply in the thread", chromedp.Do(ctx, holds(rows(".thread.ephemeral", "Claire Falconer")+".length > 0")))
 	step("leave the thread", chromedp.Do(ctx, chromedp.Click(chromedp.ID("cancel"))))
 	step("a question", say(ctx, "What did the panellists say about labour inspection?"))
 	step("its quotation", chromedp.Do(ctx, shows("the need for better labour inspection")))
 	step("/hearing panels", say(ctx, "/hearing panels"))
 	step("the panels", chromedp.Do(ctx, shows("Regional perspectives on migration")))
+	// Slack shows a command's reply, not the command as a message
+	typed, err := chromedp.Run(ctx, chromedp.Evaluate[int](rows(":has(.avatar:not(.bot))", "/hearing")+".length"))
+	step("the person's messages", err)
+	if typed != 0 {
+		t.Errorf("%d /hearing commands shown as the person's messages", typed)
+	}
+	// the command's echo above its reply is drawn as the line around it, not in the red of an error
+	echoes, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => {
+		const echoes = [...document.querySelectorAll(".ephemeral .context code")].filter((c) => c.innerText.startsWith("/hearing"));
+		return [echoes.length, echoes.filter((c) => getComputedStyle(c).color !== getComputedStyle(c.closest(".context")).color).length];
+	})()`))
+	step("the echoes", err)
+	if echoes[0] == 0 || echoes[1] != 0 {
+		t.Errorf("of %d echoes of a command, %d are not drawn as their line", echoes[0], echoes[1])
+	}
 	step("click People", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-action="panel_panel-3"]`))))
 	step("panel 3's people", chromedp.Do(ctx, shows("Murtaza Khan, Partner, Fragomen LLC")))
+	// the Home tab, as the bot published it, without a message box; its
+	// questions are answered in the person's messages with the bot
+	step("open Home", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`aside [data-view="home"]`))))
+	step("the Home tab", chromedp.Do(ctx, shows("Second informal interactive multi-stakeholder hearing"), shows("Today's digest:"),
+		holds(`document.getElementById("say").hidden`)))
+	question, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.home button[data-action="ask0"]`)))
+	step("a question to try", err)
+	step("ask it", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.home button[data-action="ask0"]`))))
+	step("its answer in Messages", chromedp.Do(ctx, holds(`document.querySelector('aside [data-view="dm"]').classList.contains("on")`),
+		shows("Ilias Chatzis (UNODC) moderated Panel 1")))
+	if question != "Who moderated panel 1?" {
+		t.Errorf("the Home tab's first question is %q, and the answer checked is to “Who moderated panel 1?”", question)
+	}
+	step("write to the bot", say(ctx, "Who is Tuesday Reitano?"))
+	step("its answer", chromedp.Do(ctx, shows("Global Initiative Against Transnational Organized Crime")))
+	channel, err := chromedp.Run(ctx, chromedp.Evaluate[int](rows("", "Murtaza Khan")+".length"))
+	step("the channel left", err)
+	if channel != 0 {
+		t.Errorf("the person's messages with the bot show the channel's")
+	}
 }
 
 // TestScreenshots writes the README's pictures with -write-docs:

@@ -6,8 +6,17 @@ const list = document.getElementById("messages");
 const form = document.getElementById("say");
 const input = document.getElementById("text");
 const replying = document.getElementById("replying");
+const header = document.querySelector("main header");
+let view = "channel"; // what the page shows: "channel", "dm" (the person's messages with the bot) or "home" (its Home tab)
 let thread = "";   // the thread the next message goes to, or ""
-let last = "";     // the messages last rendered, as JSON
+let last = "";     // what was last rendered, as JSON
+
+// views are each view's header and message box prompt (the Home tab has no box).
+const views = {
+  channel: { title: "# hearing <span>· mention is implied: type a question, or <code>/hearing …</code></span>", prompt: "Message #hearing (a question, or /hearing panels)" },
+  dm: { title: "hearingbot <span>· Messages: write to the bot, no mention needed</span>", prompt: "Message hearingbot" },
+  home: { title: "hearingbot <span>· Home</span>" },
+};
 
 // mrkdwn renders Slack's mrkdwn as HTML. The bot escapes &, < and > in
 // text it did not write, as Slack requires, so the text is already safe
@@ -48,7 +57,13 @@ function button(el, message) {
   const b = document.createElement("button");
   b.innerHTML = text(el.text);
   b.dataset.action = el.action_id;
-  b.addEventListener("click", () => send("/api/click", { action: el.action_id, value: el.value || "", message: message.id }));
+  b.addEventListener("click", async () => {
+    const from = view;
+    await send("/api/click", { action: el.action_id, value: el.value || "", message: message.id, view: from });
+    // The bot answers the Home tab's questions in the person's messages
+    // with it: go there, as Slack's notification would.
+    if (from === "home") show("dm");
+  });
   return b;
 }
 
@@ -95,6 +110,31 @@ function render(messages) {
   list.scrollTop = list.scrollHeight;
 }
 
+// renderHome draws the Home tab's view as the bot published it (nothing
+// before it has).
+function renderHome(blocks) {
+  const div = document.createElement("div");
+  div.className = "home";
+  for (const b of blocks || []) div.appendChild(block(b, { id: "" }));
+  list.replaceChildren(div);
+}
+
+// show switches the page to a view.
+function show(v) {
+  view = v;
+  last = "";
+  thread = "";
+  replying.hidden = true;
+  list.replaceChildren();
+  for (const b of document.querySelectorAll("aside [data-view]")) b.classList.toggle("on", b.dataset.view === v);
+  header.innerHTML = views[v].title;
+  form.hidden = v === "home";
+  input.placeholder = views[v].prompt || "";
+  // Slack tells the bot each time the person opens its Home tab.
+  if (v === "home") send("/api/home", {});
+  else poll();
+}
+
 function row(m, inThread) {
   const div = document.createElement("div");
   div.className = "msg" + (m.ephemeral ? " ephemeral" : "") + (inThread ? " thread" : "");
@@ -120,10 +160,15 @@ async function send(path, body) {
 }
 
 async function poll() {
+  const showing = view;
   try {
-    const res = await fetch("/api/messages", { cache: "no-store" });
+    const res = await fetch(showing === "home" ? "/api/home" : "/api/messages?view=" + showing, { cache: "no-store" });
     const json = await res.text();
-    if (json !== last) { last = json; render(JSON.parse(json)); }
+    // What comes for a view the person has left is not drawn.
+    if (showing !== view || json === last) return;
+    last = json;
+    if (showing === "home") renderHome(JSON.parse(json));
+    else render(JSON.parse(json));
   } catch (e) { /* the server restarts: try again */ }
 }
 
@@ -132,11 +177,16 @@ form.addEventListener("submit", (e) => {
   const t = input.value.trim();
   if (!t) return;
   input.value = "";
-  send("/api/say", { text: t, thread });
+  send("/api/say", { text: t, thread, view });
 });
+for (const b of document.querySelectorAll("aside [data-view]")) b.addEventListener("click", () => show(b.dataset.view));
 document.getElementById("cancel").addEventListener("click", () => { thread = ""; replying.hidden = true; });
 
 setInterval(poll, 400);
-poll();
+show("channel");
 const q = new URLSearchParams(location.search).get("q");
-if (q) send("/api/say", { text: q, thread: "" });
+if (q) {
+  // Asked once: a reload shows the channel without asking again.
+  history.replaceState(null, "", location.pathname);
+  send("/api/say", { text: q, thread: "", view: "channel" });
+}
