@@ -182,7 +182,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	for _, shot := range []struct{ name, ask, wait string }{
 		{"answer", "What did the panellists say about labour inspection?", "labour inspection"},
-		{"person", "Who moderated the first panel?", "Ilias Chatzis (UNODC)"},
+		{"person", "Who is John Murray?", "John Murray (ICS)"},
 		{"hedged", "What did the panellists say about firewalls?", "Questions it answers"},
 		{"digest", "/hearing digest skills", "Daily digest"},
 		{"panels", "/hearing panels", "Regional perspectives on migration"},
