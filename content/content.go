@@ -126,9 +126,13 @@ type Person struct {
 	// OrgShort is the organisation's acronym or short name from the
 	// vocabulary ("UNODC", "Fragomen"), "" when it has none.
 	OrgShort string
-	Aliases  []string
-	Roles    []Role // derived from the segments, in segment order
-	surname  string // hearing.yaml's, where the last word of the name is not it
+	// Short is a short position for citations where the title is long and
+	// the organisation has no acronym ("Secretary-General of the
+	// Conference"), from hearing.yaml; "" when it needs none.
+	Short   string
+	Aliases []string
+	Roles   []Role // derived from the segments, in segment order
+	surname string // hearing.yaml's, where the last word of the name is not it
 }
 
 // Surname is what a short citation calls the person: hearing.yaml's

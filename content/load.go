@@ -163,6 +163,7 @@ type personFile struct {
 	Organization string   `yaml:"organization"`
 	Role         string   `yaml:"role"`
 	Surname      string   `yaml:"surname"`
+	Short        string   `yaml:"short"`
 	Aliases      []string `yaml:"aliases"`
 }
 
@@ -335,7 +336,7 @@ func (b *builder) people(h *Hearing) {
 		}
 		h.People = append(h.People, &Person{
 			ID: pf.ID, Name: pf.Name, Honorific: pf.Honorific, Title: pf.Title,
-			Organization: pf.Organization, Role: pf.Role, Aliases: pf.Aliases, surname: pf.Surname,
+			Organization: pf.Organization, Role: pf.Role, Aliases: pf.Aliases, surname: pf.Surname, Short: pf.Short,
 		})
 	}
 }

@@ -103,19 +103,20 @@ func (a *asking) compose(q *question, ranked []judged, p float64) error {
 // nationality), a figure or a date, the instances it asks to be named.
 func (a *asking) lacks(excerpts []Excerpt) bool {
 	e := a.e
-	if len(a.people) > 0 && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.about(x, a.people) }) {
-		// "What nationality is Louise Arbour?": passages on the topic that
-		// are neither hers nor name her do not answer a question about her.
-		a.NotCredited, a.Related, a.Suggestions = a.people, excerpts, e.Suggestions()
-		return true
-	}
 	if figure := asksFigure(a.words); figure != "" {
-		// "How many people attended?": only a passage with a figure answers.
+		// "How many people attended?", "how much did IOM pledge?": only a
+		// passage with a figure answers, whoever the question names.
 		later := future(a.words) // the date of what came after the hearing, not the hearing's own
 		if !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return givesFigure(figure, x.Text) && (!later || e.laterDate(x.Text)) }) {
 			a.Missing, a.Figure, a.Related, a.Suggestions = []string{figure}, true, excerpts, e.Suggestions()
 			return true
 		}
+	}
+	if len(a.people) > 0 && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.about(x, a.people) }) {
+		// "What nationality is Louise Arbour?": passages on the topic that
+		// are neither hers nor name her do not answer a question about her.
+		a.NotCredited, a.Related, a.Suggestions = a.people, excerpts, e.Suggestions()
+		return true
 	}
 	if kind := asksInstances(a.words); kind != "" && !slices.ContainsFunc(excerpts, func(x Excerpt) bool { return e.namesSome(x.Text, a.words) }) {
 		// "Which European countries ...?": only a passage that names some

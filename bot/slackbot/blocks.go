@@ -206,6 +206,8 @@ func speaker(p *content.Person) string {
 	switch {
 	case p.OrgShort != "":
 		return p.Name + " (" + p.OrgShort + ")"
+	case p.Short != "":
+		return p.Name + " (" + p.Short + ")"
 	case p.Organization != "" && utf8.RuneCountInString(p.Organization) <= short:
 		return p.Name + " (" + p.Organization + ")"
 	case p.Organization == "" && p.Title != "" && utf8.RuneCountInString(p.Title) <= short:
@@ -615,10 +617,37 @@ func segmentBlock(s *content.Segment, parts []*content.Segment) slack.Block {
 	for _, p := range s.Speakers {
 		lines = append(lines, "Speaker: "+escape(p.Line()))
 	}
-	for _, part := range parts {
-		lines = append(lines, "Part: "+escape(label(part)))
+	if line := partsLine(s, parts); line != "" {
+		lines = append(lines, line)
 	}
 	return section(strings.Join(lines, "\n"))
+}
+
+// partsLine names a segment's parts on one line, with who took part in each:
+// "Discussions: Americas (Lederer, Lema) · Africa & Europe (…)", "Then: a
+// Q&A with the floor"; "" when it has none.
+func partsLine(s *content.Segment, parts []*content.Segment) string {
+	var discussions []string
+	qa := false
+	for _, p := range parts {
+		if p.Kind == "interactive" {
+			qa = true
+			continue
+		}
+		d := escape(strings.TrimPrefix(label(p), label(s)+" · "))
+		if people := append(slices.Clone(p.Panellists), p.Speakers...); len(people) > 0 {
+			d += " (" + escape(surnames(people, "")) + ")"
+		}
+		discussions = append(discussions, d)
+	}
+	var out []string
+	if len(discussions) > 0 {
+		out = append(out, "Discussions: "+strings.Join(discussions, " · "))
+	}
+	if qa {
+		out = append(out, "Then: a Q&amp;A with the floor")
+	}
+	return strings.Join(out, "\n")
 }
 
 // partsOf are a segment's parts, in order: a panel's Q&A or regional
@@ -726,30 +755,43 @@ func homeView(e *answer.Engine, d *digest.Digester, today time.Time) message {
 	return m
 }
 
-// panelMessage shows one segment: its people, its parts, and how to ask
-// about it.
+// panelMessage shows one segment: its people, its parts, how much the
+// summary says of it, and how to ask about it.
 func panelMessage(e *answer.Engine, s *content.Segment) message {
-	n := 0
+	parts := partsOf(e.Hearing(), s)
+	own, inParts := 0, 0
 	for _, x := range e.Hearing().Sentences {
-		if x.Segment == s && x.Kind != content.Introduction {
-			n++
+		switch {
+		case x.Kind == content.Introduction || x.Kind == content.Heading:
+		case x.Segment == s:
+			own++
+		case slices.Contains(parts, x.Segment):
+			inParts++
 		}
 	}
-	ask := "panel"
-	if s.Number > 0 {
-		ask = fmt.Sprintf("panel %d", s.Number)
+	what, ask := "the "+lowerFirst(strings.TrimSuffix(s.Title, " segment")), "/hearing what was said in the "+lowerFirst(strings.TrimSuffix(s.Title, " segment"))+" about …"
+	if s.Kind == "panel" && s.Number > 0 {
+		what, ask = "the panel as a whole", fmt.Sprintf("/hearing what did panel %d say about …", s.Number)
 	}
-	sentences := "sentences"
-	if n == 1 {
-		sentences = "sentence"
+	said := "The summary has " + count(own, "sentence") + " on " + what
+	if inParts > 0 {
+		said += fmt.Sprintf(" and %d on its parts", inParts)
 	}
 	return message{
 		Blocks: []slack.Block{
-			segmentBlock(s, partsOf(e.Hearing(), s)),
-			contextLine(fmt.Sprintf("The summary gives %d %s to this segment itself. Ask, for example: `/hearing what did %s say about …`", n, sentences, ask)),
+			segmentBlock(s, parts),
+			contextLine(said + ". Ask, for example: `" + ask + "`"),
 		},
 		Text: truncate(escape(s.Title), maxFallback),
 	}
+}
+
+// count is "1 sentence", "3 sentences".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 const helpText = "*Ask me about the Second informal interactive multi-stakeholder hearing on the Global Compact for Migration (Geneva, 11 October 2017).* " +

@@ -506,3 +506,44 @@ func devQuestions(t *testing.T) []string {
 	}
 	return out
 }
+
+// TestWordsPeopleCanFollow: a segment's parts on one line with who was in
+// each, how much the summary says in plain words, every speaker of the
+// opening and closing with a position, and a figure the summary lacks said
+// as such.
+func TestWordsPeopleCanFollow(t *testing.T) {
+	b := offline(t)
+	text := func(command string) string {
+		m, _, err := b.command(context.Background(), command, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sections, contexts := texts(m)
+		return strings.Join(append(sections, contexts...), "\n")
+	}
+	panel3 := text("panel 3")
+	for _, want := range []string{"Discussions: Americas (Lederer and Lema) · Africa &amp; Europe (Isinta, LeVoy and Murray)", "1 sentence on the panel as a whole and 14 on its parts"} {
+		if !strings.Contains(panel3, want) {
+			t.Errorf("/hearing panel 3 lacks %q:\n%s", want, panel3)
+		}
+	}
+	if strings.Contains(panel3, "Part:") || strings.Contains(panel3, "itself") {
+		t.Errorf("/hearing panel 3 in the old words:\n%s", panel3)
+	}
+	if opening := text("panel opening"); !strings.Contains(opening, "what was said in the opening about") {
+		t.Errorf("/hearing panel opening: %s", opening)
+	}
+	panels := text("panels")
+	for _, want := range []string{"Louise Arbour (Secretary-General of the Conference)", "Jürg Lauber (Switzerland, co-facilitator)", "Juan José Gómez Camacho (Mexico, co-facilitator)"} {
+		if !strings.Contains(panels, want) {
+			t.Errorf("/hearing panels lacks %q", want)
+		}
+	}
+	m, err := b.answer(context.Background(), "how much money did IOM pledge?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sections, _ := texts(m); !strings.HasPrefix(sections[0], "The summary gives no figures for that") {
+		t.Errorf("first line %q", sections[0])
+	}
+}
