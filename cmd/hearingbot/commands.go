@@ -16,6 +16,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/answer/evalset"
 	"hearingbot/bot/digest"
 	"hearingbot/bot/term"
 	"hearingbot/content"
@@ -34,6 +35,8 @@ Usage:
                                      a line "+ QUESTION" follows up the line before
   hearingbot ask --context JSON QUESTION
                                      follow up an answer ("context" of its --json)
+  hearingbot eval FILE.jsonl         score an evaluation set (questions or conversations) through
+                                     the engine, with score.py's figures
   hearingbot who NAME                show a person card
   hearingbot panels                  list the segments with moderators and panellists
   hearingbot themes                  list the hearing's themes
@@ -118,7 +121,7 @@ func run(ctx context.Context, args []string, s Streams) error {
 			return err
 		}
 		return serve(ctx, cfg, s)
-	case "ask", "who", "panels", "digest", "themes":
+	case "ask", "eval", "who", "panels", "digest", "themes":
 	default:
 		return usageError("unknown command %q", cmd)
 	}
@@ -157,6 +160,15 @@ func run(ctx context.Context, args []string, s Streams) error {
 	if (cmd == "digest" || cmd == "themes") && len(pos) > 0 {
 		return usageError("%s takes no arguments but flags: %q", cmd, pos)
 	}
+	var set evalset.Set
+	if cmd == "eval" {
+		if len(pos) != 1 {
+			return usageError("eval takes one file, a question set: hearingbot eval FILE.jsonl")
+		}
+		if set, err = loadSet(pos[0]); err != nil {
+			return err
+		}
+	}
 	h, err := loadHearing(cfg.ContentDir)
 	if err != nil {
 		return err
@@ -185,6 +197,9 @@ func run(ctx context.Context, args []string, s Streams) error {
 			return term.WriteThemes(s.Out, d.Themes(), style)
 		}
 		return digestCommand(ctx, cfg, d, e, dg, s, style)
+	}
+	if cmd == "eval" {
+		return evalCommand(ctx, e, set, s.Out)
 	}
 	if cmd == "who" {
 		return who(ctx, e, strings.Join(pos, " "), s, style)

@@ -13,6 +13,15 @@ import (
 	"time"
 )
 
+// TestMain runs the tests, or, with RUN_AS_HEARINGBOT=1, is hearingbot
+// itself, for a script that runs the command (score.py).
+func TestMain(m *testing.M) {
+	if os.Getenv("RUN_AS_HEARINGBOT") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
 // run runs the command line as main does, with the environment set by t.
 func runMain(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -141,6 +150,7 @@ func TestGoldenOutput(t *testing.T) {
 		"help":   {"help"},
 		"digest": {"digest", "--theme", "skills", "--date", "2026-11-27"},
 		"themes": {"themes"},
+		"eval":   {"eval", "testdata/eval.jsonl"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, stdout, stderr := runMain(t, "", args...)

@@ -33,7 +33,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -85,11 +84,19 @@ func Load(path string) (Set, error) {
 	return s, nil
 }
 
-// Read reads a set. Its error lists every line that is not a question or a
-// two-turn conversation, one a line, each with its number and what is wrong.
+// LinesError lists the lines of a set that cannot be scored, each with its
+// number and what is wrong ("line 3: kind \"pasage\" is not passage,
+// person or none").
+type LinesError []string
+
+// Error lists the lines, one a line.
+func (e LinesError) Error() string { return strings.Join(e, "\n") }
+
+// Read reads a set. A line that is not a question or a two-turn
+// conversation is a LinesError, which lists them all.
 func Read(r io.Reader) (Set, error) {
 	var s Set
-	var problems []string
+	var problems LinesError
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -112,7 +119,7 @@ func Read(r io.Reader) (Set, error) {
 			continue
 		}
 		if len(row.Turns) != 2 {
-			problems = append(problems, fmt.Sprintf("line %d: %d turns: a conversation has two", n, len(row.Turns)))
+			problems = append(problems, fmt.Sprintf("line %d: a conversation has two turns, not %d", n, len(row.Turns)))
 		}
 		for i, t := range row.Turns {
 			if p := t.problem(); p != "" {
@@ -125,7 +132,7 @@ func Read(r io.Reader) (Set, error) {
 		return Set{}, err
 	}
 	if len(problems) > 0 {
-		return Set{}, errors.New(strings.Join(problems, "\n"))
+		return Set{}, problems
 	}
 	return s, nil
 }
@@ -265,8 +272,9 @@ type Followed struct {
 }
 
 // ScoreConversations asks each conversation's first turn, then its second
-// as a follow-up of the first answer, and judges the second answer. It
-// fails only when the engine does.
+// as a follow-up of the first answer, and judges the second answer. Each
+// conversation must have two turns, as Read ensures. It fails only when the
+// engine does.
 func ScoreConversations(ctx context.Context, e *answer.Engine, conversations []Conversation) (Followed, error) {
 	var f Followed
 	for _, c := range conversations {
