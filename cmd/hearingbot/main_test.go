@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +50,16 @@ func TestUsageErrors(t *testing.T) {
 		if stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "hearingbot: ") {
 			t.Errorf("%q: want one line on stderr, got stdout %q stderr %q", args, stdout, stderr)
 		}
+		see := "(see 'hearingbot help')\n"
+		if helps[args[0]] != "" {
+			see = "(see 'hearingbot help " + args[0] + "')\n" // the command's own help
+		}
+		if !strings.HasSuffix(stderr, see) {
+			t.Errorf("%q: %q does not end in %q", args, stderr, see)
+		}
+	}
+	if _, _, stderr := runMain(t, "", "who", "--json", "lajcak"); !strings.Contains(stderr, "who has no flag --json") {
+		t.Errorf("a flag another command has: %q", stderr)
 	}
 }
 
@@ -200,12 +212,38 @@ func TestAskLinesText(t *testing.T) {
 	}
 }
 
+// TestHelpForACommand: 'help CMD', 'CMD --help' and 'CMD -h' print the
+// command's own help, not the general usage: its usage line, each of its
+// flags, an example. Every command of the usage has one.
 func TestHelpForACommand(t *testing.T) {
-	for _, args := range [][]string{{"help", "ask"}, {"ask", "--help"}, {"digest", "-h"}} {
-		code, stdout, stderr := runMain(t, "", args...)
-		if code != exitOK || !strings.Contains(stdout, "hearingbot ask [--json] QUESTION") || stderr != "" {
-			t.Errorf("%v: exit %d, %q %q", args, code, stdout[:min(len(stdout), 60)], stderr)
-		}
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^  hearingbot ([a-z]+)`).FindAllStringSubmatch(usage, -1) {
+		listed[m[1]] = true
+	}
+	for cmd := range listed {
+		t.Run(cmd, func(t *testing.T) {
+			want := helps[cmd]
+			if !strings.HasPrefix(want, "Usage: hearingbot "+cmd) || !strings.Contains(want, "\nExample") {
+				t.Errorf("help of %s: want its usage first and an example:\n%s", cmd, want)
+			}
+			fs, _ := flagsFor(cmd)
+			fs.VisitAll(func(f *flag.Flag) {
+				if !strings.Contains(want, "\n  --"+f.Name+" ") {
+					t.Errorf("help of %s does not list --%s", cmd, f.Name)
+				}
+			})
+			for _, args := range [][]string{{"help", cmd}, {cmd, "--help"}, {cmd, "-h"}} {
+				if code, stdout, stderr := runMain(t, "", args...); code != exitOK || stdout != want || stderr != "" {
+					t.Errorf("%q: exit %d, stderr %q, stdout\n%s", args, code, stderr, stdout)
+				}
+			}
+		})
+	}
+	if len(listed) != len(helps) {
+		t.Errorf("the usage lists %d commands, helps has %d", len(listed), len(helps))
+	}
+	if code, _, stderr := runMain(t, "", "help", "frobnicate"); code != exitUsage || !strings.Contains(stderr, `there is no command "frobnicate"`) {
+		t.Errorf("help of no command: exit %d, %q", code, stderr)
 	}
 }
 
