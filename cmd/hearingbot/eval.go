@@ -19,7 +19,7 @@ func loadSet(path string) (evalset.Set, error) {
 	var lines evalset.LinesError
 	switch {
 	case errors.As(err, &lines):
-		return set, problems(lines).err("eval: " + path)
+		return set, listProblems("eval: "+path, lines)
 	case errors.Is(err, fs.ErrNotExist):
 		return set, fmt.Errorf("eval: there is no file %s", path)
 	case err != nil:
