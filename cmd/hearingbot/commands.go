@@ -137,7 +137,7 @@ func run(ctx context.Context, args []string, s Streams) error {
 	if err != nil {
 		return err
 	}
-	style := term.Style{Width: cfg.Width, Emphasis: s.Terminal && cfg.NoColor == ""}
+	style := term.Style{Width: cfg.Width, Emphasis: s.Terminal && cfg.NoColor == "", All: opt.all}
 
 	switch cmd {
 	case "panels":
@@ -396,6 +396,7 @@ func loadHearing(dir string) (*content.Hearing, error) {
 // options are the flags of the commands that have some.
 type options struct {
 	json    bool
+	all     bool
 	context string
 	digest  digestFlags
 }
@@ -408,6 +409,7 @@ func flagsFor(cmd string) (*flag.FlagSet, *options) {
 	switch cmd {
 	case "ask":
 		fs.BoolVar(&o.json, "json", false, "print JSON")
+		fs.BoolVar(&o.all, "all", false, "show the statements a recap leaves out too")
 		fs.StringVar(&o.context, "context", "", "the context of an earlier answer (its JSON's \"context\"), for a follow-up")
 	case "digest":
 		fs.StringVar(&o.digest.theme, "theme", "", "theme id")

@@ -10,7 +10,8 @@ multi-stakeholder hearing on the Global Compact for Migration (Geneva, 11 Octobe
 quoting the hearing's official summary word for word.
 
 Usage:
-  hearingbot ask [--json] QUESTION   answer a question
+  hearingbot ask [--json] [--all] QUESTION
+                                     answer a question; --all: a recap's every statement
   hearingbot ask [--json] -          answer one question per line of standard input;
                                      a line "+ QUESTION" follows up the line before
   hearingbot ask --context JSON QUESTION
@@ -38,23 +39,28 @@ HEARINGBOT_CONTENT_DIR serves another content folder; see the README.
 // 'COMMAND --help': its usage, what it does, its flags, an example. A test
 // holds them to the commands and their flags.
 var helps = map[string]string{
-	"ask": `Usage: hearingbot ask [--json] [--context JSON] QUESTION
-       hearingbot ask [--json] -
+	"ask": `Usage: hearingbot ask [--json] [--all] [--context JSON] QUESTION
+       hearingbot ask [--json] [--all] -
 
 Answers a question about the hearing in the summary's own words: up to three
 excerpts, each with its segment and the people the summary credits, or person
-cards. When the summary does not answer it, says so and what it lacks.
+cards. When the summary does not answer it, says so and what it lacks. A
+recap ("tl;dr of panel 2") quotes three main points and says how many more
+the summary holds; --all shows those too.
 
 With - in place of the question, answers one question per line of standard
 input, in order; a line that starts with + follows up the line before.
 
 Flags:
-  --json          print the answer as one JSON object (the README: "The JSON protocol")
+  --json          print the answer as one JSON object (the README: "The JSON protocol");
+                  a recap's other statements are always in its "rest"
+  --all           show the statements a recap leaves out too, after the three
   --context JSON  follow up an earlier answer: give the "context" of its --json
 
 Examples:
   hearingbot ask "Who moderated the first panel?"
   hearingbot ask --json "What did the panellists say about labour inspection?"
+  hearingbot ask --all "tl;dr of panel 2"
   printf 'Who moderated the first panel?\n+ and the second one?\n' | hearingbot ask -
 `,
 	"eval": `Usage: hearingbot eval FILE.jsonl

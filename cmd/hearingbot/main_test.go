@@ -247,6 +247,34 @@ func TestHelpForACommand(t *testing.T) {
 	}
 }
 
+// TestAskAll: a recap says how many more statements the summary holds;
+// --all shows them, in text and in lines, and the JSON has them in rest.
+func TestAskAll(t *testing.T) {
+	const q = "tl;dr of panel 2"
+	_, stdout, _ := runMain(t, "", "ask", q)
+	if !strings.Contains(stdout, "6 more in the summary") || strings.Contains(stdout, "\n4. ") {
+		t.Errorf("without --all:\n%s", stdout)
+	}
+	for _, args := range [][]string{{"ask", "--all", q}, {"ask", "--all", "-"}} {
+		_, stdout, _ = runMain(t, q+"\n", args...)
+		if !strings.Contains(stdout, "The other 6, in the summary's order:\n\n4. Sector-wide visa schemes") || !strings.Contains(stdout, "\n9. ") ||
+			strings.Contains(stdout, "more in the summary") {
+			t.Errorf("%q:\n%s", args, stdout)
+		}
+	}
+	_, stdout, _ = runMain(t, "", "ask", "--json", q)
+	var r struct {
+		More int `json:"more"`
+		Rest []struct {
+			Excerpt string `json:"excerpt"`
+			Section string `json:"section"`
+		} `json:"rest"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || r.More != 6 || len(r.Rest) != 6 || !strings.HasPrefix(r.Rest[0].Excerpt, "Sector-wide visa schemes") || r.Rest[0].Section != "panel-2" {
+		t.Errorf("more %d, rest %+v (%v)", r.More, r.Rest, err)
+	}
+}
+
 func TestCutQuestionSaysSo(t *testing.T) {
 	q := "What did the panellists say about labour inspection? " + strings.Repeat("and more words ", 60)
 	_, stdout, _ := runMain(t, "", "ask", q)
