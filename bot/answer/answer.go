@@ -184,7 +184,7 @@ func (r Response) MoreLine() string {
 	if r.More == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d more in the summary: ask “what else?” to see them.", r.More)
+	return fmt.Sprintf("%d more in the summary: ask “what else?” or `ask --all` to see them.", r.More)
 }
 
 // Excerpt is one or two contiguous sentences of the summary, verbatim, with

@@ -2,7 +2,6 @@ package answer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -246,27 +245,6 @@ func BenchmarkAsk(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// BenchmarkAskJSON answers the questions of eval-dev2.jsonl one after the
-// other and writes each answer as the --json protocol does: one op is one
-// question. Compare with index's BenchmarkPlainMatch, a bare Bleve match
-// query for the same questions over the same sentences.
-func BenchmarkAskJSON(b *testing.B) {
-	e := engine(b)
-	rows := loadEval(b, "testdata/eval-dev2.jsonl")
-	ctx := context.Background()
-	i := 0
-	for b.Loop() {
-		r, err := e.Ask(ctx, rows[i%len(rows)].Q)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := json.Marshal(r); err != nil {
-			b.Fatal(err)
-		}
-		i++
 	}
 }
 

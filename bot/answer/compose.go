@@ -233,8 +233,9 @@ func (a *asking) introduce(seg *content.Segment) {
 	}
 	x := a.e.excerpt(seg.Sentences[i], nil)
 	rest := slices.DeleteFunc(a.Excerpts, func(o Excerpt) bool { return overlaps(o, x) })
-	if len(rest) == MaxExcerpts {
-		rest, a.More = rest[:MaxExcerpts-1], a.More+1
+	if len(rest) == MaxExcerpts { // the last main point moves to the rest, where "more" finds it
+		a.Rest, a.More = append([]Excerpt{rest[MaxExcerpts-1]}, a.Rest...), a.More+1
+		rest = rest[:MaxExcerpts-1]
 	}
 	a.Excerpts = append([]Excerpt{x}, rest...)
 }

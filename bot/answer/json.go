@@ -16,6 +16,7 @@ type jsonResponse struct {
 	Uncertain   bool         `json:"uncertain,omitempty"`  // the closest passages, in related, may not answer it
 	Confidence  float64      `json:"confidence,omitempty"` // the judge's probability that the passages found answer it
 	More        int          `json:"more,omitempty"`
+	Rest        []jsonAnswer `json:"rest,omitempty"` // the statements a recap leaves out, in the summary's order
 	Missing     []string     `json:"missing,omitempty"`
 	NotCredited []string     `json:"not_credited,omitempty"`
 	NotIn       []string     `json:"not_in,omitempty"`
@@ -70,6 +71,9 @@ func (r Response) MarshalJSON() ([]byte, error) {
 	}
 	for _, x := range r.Related {
 		out.Related = append(out.Related, answerJSON(x))
+	}
+	for _, x := range r.Rest {
+		out.Rest = append(out.Rest, answerJSON(x))
 	}
 	for _, c := range r.People {
 		out.People = append(out.People, personJSON(c.Person))

@@ -19,6 +19,7 @@ import (
 type Style struct {
 	Width    int  // wrap lines at this many characters
 	Emphasis bool // use ANSI bold and dim
+	All      bool // show the statements a recap leaves out (Response.Rest) too
 }
 
 const (
@@ -86,7 +87,22 @@ func WriteResponse(w io.Writer, r answer.Response, st Style) error {
 		}
 		writeExcerpt(&b, i+1, x, st)
 	}
-	if more := r.MoreLine(); more != "" {
+	left := r // what is left to say "more" of
+	if st.All && len(r.Rest) > 0 {
+		other := fmt.Sprintf("The other %d, in the summary's order:", len(r.Rest))
+		if len(r.Rest) == 1 {
+			other = "The other one:"
+		}
+		b.WriteString("\n" + wrapStyled(other, st, 0, dim) + "\n")
+		for i, x := range r.Rest {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			writeExcerpt(&b, len(r.Excerpts)+i+1, x, st)
+		}
+		left.More -= len(r.Rest)
+	}
+	if more := left.MoreLine(); more != "" {
 		b.WriteString("\n" + wrapStyled(more, st, 0, dim))
 	}
 	_, err := io.WriteString(w, b.String())

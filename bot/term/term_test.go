@@ -49,6 +49,8 @@ func TestGolden(t *testing.T) {
 		{"person", "Who moderated the first panel?", Style{Width: 80}},
 		{"participants", "Should return be the main response to irregular migration?", Style{Width: 60}},
 		{"abstain", "How do I bake sourdough bread?", Style{Width: 80}},
+		{"recap", "tl;dr of panel 2", Style{Width: 80}},
+		{"recap-all", "tl;dr of panel 2", Style{Width: 80, All: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := e.Ask(context.Background(), tc.q)

@@ -16,6 +16,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"hearingbot/bot/answer"
+	"hearingbot/bot/answer/evalset"
 	"hearingbot/bot/digest"
 	"hearingbot/bot/term"
 	"hearingbot/content"
@@ -23,33 +24,6 @@ import (
 
 // version is stamped at build time: -ldflags "-X main.version=v1.2.3".
 var version = ""
-
-const usage = `hearingbot answers questions about the Second informal interactive
-multi-stakeholder hearing on the Global Compact for Migration (Geneva, 11 October 2017),
-quoting the hearing's official summary word for word.
-
-Usage:
-  hearingbot ask [--json] QUESTION   answer a question
-  hearingbot ask [--json] -          answer one question per line of standard input;
-                                     a line "+ QUESTION" follows up the line before
-  hearingbot ask --context JSON QUESTION
-                                     follow up an answer ("context" of its --json)
-  hearingbot who NAME                show a person card
-  hearingbot panels                  list the segments with moderators and panellists
-  hearingbot themes                  list the hearing's themes
-  hearingbot digest [--theme ID] [--date YYYY-MM-DD] [--post]
-                                     print the daily digest, or post it to HEARINGBOT_DIGEST_CHANNELS
-  hearingbot serve                   run the Slack bot (Socket Mode or HTTP; see the README)
-  hearingbot dev                     a local page that looks like Slack, to try the bot without it
-  hearingbot config                  print the configuration (secrets redacted) and check it
-  hearingbot healthcheck             exit 0 if the serve on this machine is alive (for containers)
-  hearingbot check [DIR]             validate a content folder (default: the embedded hearing)
-  hearingbot version                 print the version
-  hearingbot help                    show this help
-
-Environment: SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET for serve;
-HEARINGBOT_CONTENT_DIR serves another content folder; see the README.
-`
 
 // errUsage marks a command-line mistake: exit status 2.
 var errUsage = errors.New("usage")
@@ -61,7 +35,11 @@ func Main(ctx context.Context, args []string, s Streams) int {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(s.Err, "hearingbot: %v (see 'hearingbot help')\n", strings.TrimPrefix(err.Error(), "usage: "))
+		see := "hearingbot help"
+		if len(args) > 0 && args[0] != "help" && helps[args[0]] != "" {
+			see += " " + args[0]
+		}
+		fmt.Fprintf(s.Err, "hearingbot: %v (see '%s')\n", strings.TrimPrefix(err.Error(), "usage: "), see)
 		return exitUsage
 	default:
 		fmt.Fprintf(s.Err, "hearingbot: %v\n", err)
@@ -79,11 +57,19 @@ func run(ctx context.Context, args []string, s Streams) error {
 		return nil
 	}
 	cmd, args := args[0], args[1:]
-	switch cmd {
-	case "help", "-h", "-help", "--help": // "hearingbot help ask" too
-		fmt.Fprint(s.Out, usage)
+	switch {
+	case cmd == "help" || asksHelp([]string{cmd}):
+		return help(args, s)
+	case cmd == "--version":
+		cmd = "version"
+	case helps[cmd] == "":
+		return usageError("unknown command %q", cmd)
+	case asksHelp(args):
+		fmt.Fprint(s.Out, helps[cmd])
 		return nil
-	case "version", "--version":
+	}
+	switch cmd {
+	case "version":
 		fmt.Fprintln(s.Out, "hearingbot", buildVersion())
 		return nil
 	case "check":
@@ -118,50 +104,40 @@ func run(ctx context.Context, args []string, s Streams) error {
 			return err
 		}
 		return serve(ctx, cfg, s)
-	case "ask", "who", "panels", "digest", "themes":
-	default:
-		return usageError("unknown command %q", cmd)
 	}
 
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	asJSON := fs.Bool("json", false, "print JSON")
-	contextJSON := fs.String("context", "", "the context of an earlier answer (its JSON's \"context\"), for a follow-up")
-	var dg digestFlags
-	if cmd == "digest" {
-		fs.StringVar(&dg.theme, "theme", "", "theme id")
-		fs.StringVar(&dg.date, "date", "", "YYYY-MM-DD")
-		fs.BoolVar(&dg.post, "post", false, "post to Slack")
-	}
+	fs, opt := flagsFor(cmd)
 	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) { // "ask --help"
-		fmt.Fprint(s.Out, usage)
-		return nil
-	}
 	if err != nil {
-		return usageError("%s: %v", cmd, err)
-	}
-	if (*asJSON || *contextJSON != "") && cmd != "ask" {
-		return usageError("%s: --json and --context are for ask", cmd)
+		return flagError(cmd, err)
 	}
 	var prev answer.Context
-	if *contextJSON != "" {
-		if err := json.Unmarshal([]byte(*contextJSON), &prev); err != nil {
+	if opt.context != "" {
+		if err := json.Unmarshal([]byte(opt.context), &prev); err != nil {
 			return usageError("ask: --context is not the JSON of an answer's \"context\": %v", err)
 		}
 	}
 	if (cmd == "digest" || cmd == "themes") && len(pos) > 0 {
 		return usageError("%s takes no arguments but flags: %q", cmd, pos)
 	}
+	var set evalset.Set
+	if cmd == "eval" {
+		if len(pos) != 1 {
+			return usageError("eval takes one file, a question set: hearingbot eval FILE.jsonl")
+		}
+		if set, err = loadSet(pos[0]); err != nil {
+			return err
+		}
+	}
 	h, err := loadHearing(cfg.ContentDir)
 	if err != nil {
 		return err
 	}
-	style := term.Style{Width: cfg.Width, Emphasis: s.Terminal && cfg.NoColor == ""}
+	style := term.Style{Width: cfg.Width, Emphasis: s.Terminal && cfg.NoColor == "", All: opt.all}
 
 	switch cmd {
 	case "panels":
@@ -184,13 +160,16 @@ func run(ctx context.Context, args []string, s Streams) error {
 		if cmd == "themes" {
 			return term.WriteThemes(s.Out, d.Themes(), style)
 		}
-		return digestCommand(ctx, cfg, d, e, dg, s, style)
+		return digestCommand(ctx, cfg, d, e, opt.digest, s, style)
+	}
+	if cmd == "eval" {
+		return evalCommand(ctx, e, set, s.Out)
 	}
 	if cmd == "who" {
 		return who(ctx, e, strings.Join(pos, " "), s, style)
 	}
 	if len(pos) == 1 && pos[0] == "-" {
-		return askLines(ctx, e, *asJSON, s, style)
+		return askLines(ctx, e, opt.json, s, style)
 	}
 	q := strings.Join(pos, " ")
 	r, err := e.FollowUp(ctx, q, prev) // a question of its own without --context
@@ -200,7 +179,7 @@ func run(ctx context.Context, args []string, s Streams) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if opt.json {
 		return writeJSON(s.Out, r)
 	}
 	return term.WriteResponse(s.Out, r, style)
@@ -412,6 +391,43 @@ func loadHearing(dir string) (*content.Hearing, error) {
 		return nil, fmt.Errorf("%s=%s: %w", from, dir, err)
 	}
 	return h, nil
+}
+
+// options are the flags of the commands that have some.
+type options struct {
+	json    bool
+	all     bool
+	context string
+	digest  digestFlags
+}
+
+// flagsFor declares the flags of cmd, which its help lists.
+func flagsFor(cmd string) (*flag.FlagSet, *options) {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var o options
+	switch cmd {
+	case "ask":
+		fs.BoolVar(&o.json, "json", false, "print JSON")
+		fs.BoolVar(&o.all, "all", false, "show the statements a recap leaves out too")
+		fs.StringVar(&o.context, "context", "", "the context of an earlier answer (its JSON's \"context\"), for a follow-up")
+	case "digest":
+		fs.StringVar(&o.digest.theme, "theme", "", "theme id")
+		fs.StringVar(&o.digest.date, "date", "", "YYYY-MM-DD")
+		fs.BoolVar(&o.digest.post, "post", false, "post to Slack")
+	}
+	return fs, &o
+}
+
+// flagError says in the bot's words what is wrong with cmd's flags.
+func flagError(cmd string, err error) error {
+	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+		return usageError("%s has no flag --%s", cmd, strings.TrimPrefix(name, "-"))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "flag needs an argument: -"); ok {
+		return usageError("%s: --%s needs a value", cmd, strings.TrimPrefix(name, "-"))
+	}
+	return usageError("%s: %v", cmd, err)
 }
 
 // parseInterspersed parses flags wherever they stand among the arguments

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -108,8 +107,8 @@ const envPrefix = "HEARINGBOT"
 
 func loadConfig() (Config, error) {
 	var c Config
-	if problems := c.unparsable(); len(problems) > 0 {
-		return c, fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
+	if err := listProblems("configuration", c.unparsable()); err != nil {
+		return c, err
 	}
 	if err := envconfig.Process(envPrefix, &c); err != nil {
 		return c, fmt.Errorf("configuration: %w", err)
@@ -204,7 +203,7 @@ func (c Config) slackMode() (mode, error) {
 	}
 	problems = append(problems, c.logProblems()...)
 	if len(problems) > 0 {
-		return "", fmt.Errorf("configuration: %w", errors.New(strings.Join(problems, "; ")))
+		return "", listProblems("configuration", problems)
 	}
 	return m, nil
 }
@@ -252,7 +251,7 @@ func (c Config) digestSettings(needChannels bool) (*time.Location, cron.Schedule
 		}
 	}
 	if len(problems) > 0 {
-		return nil, nil, fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
+		return nil, nil, listProblems("configuration", problems)
 	}
 	return loc, sched, nil
 }

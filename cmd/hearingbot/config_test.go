@@ -104,6 +104,40 @@ func TestConfigSaysWhyServeWouldNotStart(t *testing.T) {
 	}
 }
 
+// TestConfigProblemsOneALine: config says every problem serve would meet,
+// each on its own line; so does serve, of its settings.
+func TestConfigProblemsOneALine(t *testing.T) {
+	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xapp-1", "HEARINGBOT_WORKERS": "0", "HEARINGBOT_ADDR": "3000",
+		"HEARINGBOT_DIGEST_TZ": "Mars/Olympus", "HEARINGBOT_LOG_LEVEL": "loud"})
+	_, _, stderr := runMain(t, "", "config")
+	want := `hearingbot: serve would not start: 6 problems:
+  SLACK_BOT_TOKEN does not start with xoxb-: it must be the app's bot token
+  neither SLACK_APP_TOKEN nor SLACK_SIGNING_SECRET is set: set SLACK_APP_TOKEN (xapp-...) for Socket Mode or SLACK_SIGNING_SECRET for HTTP mode
+  HEARINGBOT_WORKERS: 0 is not between 1 and 1000
+  HEARINGBOT_ADDR: "3000" is not host:port (e.g. :3000)
+  HEARINGBOT_LOG_LEVEL: "loud" is not debug, info, warn or error
+  HEARINGBOT_DIGEST_TZ: "Mars/Olympus" is not a time zone (use an IANA name such as Europe/Zurich, or UTC)
+`
+	if diff := cmp.Diff(want, stderr); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
+	}
+	_, _, stderr = runMain(t, "", "serve")
+	if want := strings.Replace(want, "serve would not start", "configuration", 1); stderr != want {
+		t.Errorf("serve: %s", cmp.Diff(want, stderr))
+	}
+	// Values that cannot be read at all, all of them, one a line.
+	t.Setenv("HEARINGBOT_WORKERS", "many")
+	t.Setenv("HEARINGBOT_QUEUE", "long")
+	_, _, stderr = runMain(t, "", "config")
+	want = `hearingbot: configuration: 2 problems:
+  HEARINGBOT_WORKERS: "many" is not a whole number
+  HEARINGBOT_QUEUE: "long" is not a whole number
+`
+	if diff := cmp.Diff(want, stderr); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
+	}
+}
+
 // TestCheckReadsTheContentFolderServeWould, and fails a theme that finds
 // nothing.
 func TestCheckReadsTheContentFolderServeWould(t *testing.T) {

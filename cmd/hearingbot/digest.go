@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"hearingbot/bot/answer"
@@ -20,8 +19,24 @@ type digestFlags struct {
 // digestCommand prints the digest for a date (default: today in
 // HEARINGBOT_DIGEST_TZ) on a theme (default: the theme of that day), or
 // posts it once to each channel, for a CronJob or any other scheduler.
+// Posting checks all it needs first and reports every problem at once.
 func digestCommand(ctx context.Context, cfg Config, d *digest.Digester, e *answer.Engine, f digestFlags, s Streams, style term.Style) error {
 	loc, _, err := cfg.digestSettings(f.post)
+	var store slackbot.Shared
+	if f.post {
+		var post []string // what posting needs besides (no app token or signing secret)
+		if p := cfg.botTokenProblem(); p != "" {
+			post = append(post, p)
+		}
+		post = append(post, cfg.logProblems()...)
+		var closeStore func()
+		var storeErr error
+		store, closeStore, storeErr = cfg.sharedStore()
+		if storeErr == nil {
+			defer closeStore()
+		}
+		err = allProblems("configuration", err, listProblems("configuration", post), storeErr)
+	}
 	if err != nil {
 		return err
 	}
@@ -41,18 +56,7 @@ func digestCommand(ctx context.Context, cfg Config, d *digest.Digester, e *answe
 	if !f.post {
 		return term.WriteDigest(s.Out, dg, style)
 	}
-	if p := cfg.botTokenProblem(); p != "" { // posting needs no app token or signing secret
-		return fmt.Errorf("configuration: %s", p)
-	}
-	if problems := cfg.logProblems(); len(problems) > 0 {
-		return fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
-	}
 	log := cfg.logger(s.Err).With().Str("component", "digest").Logger()
-	store, closeStore, err := cfg.sharedStore()
-	if err != nil {
-		return err
-	}
-	defer closeStore()
 	bot, err := slackbot.New(ctx, e, slackbot.Config{BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(), Log: log, Shared: store})
 	if err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"hearingbot/internal/slackfake"
 )
 
@@ -61,6 +63,24 @@ func TestDigestErrors(t *testing.T) {
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%q %v: exit %d, %q; want %d and %q", tc.args, tc.env, code, stderr, tc.code, tc.want)
 		}
+	}
+}
+
+// TestDigestPostSaysAllProblems: digest --post checks all that posting
+// needs before it starts, and reports every problem at once, one a line.
+func TestDigestPostSaysAllProblems(t *testing.T) {
+	slackEnv(t, map[string]string{"HEARINGBOT_DIGEST_TZ": "Mars/Olympus", "HEARINGBOT_DIGEST_CHANNELS": "general",
+		"HEARINGBOT_LOG_FORMAT": "xml", "HEARINGBOT_REDIS_URL": "memcached://cache:11211"})
+	code, stdout, stderr := runMain(t, "", "digest", "--post")
+	want := `hearingbot: configuration: 5 problems:
+  HEARINGBOT_DIGEST_TZ: "Mars/Olympus" is not a time zone (use an IANA name such as Europe/Zurich, or UTC)
+  HEARINGBOT_DIGEST_CHANNELS: "general" is not a channel id (C…, G… or D…, as in the channel's details)
+  SLACK_BOT_TOKEN is not set: set it to the app's bot token (xoxb-...)
+  HEARINGBOT_LOG_FORMAT: "xml" is not auto, json or console
+  HEARINGBOT_REDIS_URL: not a Redis URL: redis: invalid URL scheme: memcached
+`
+	if code != exitError || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr (-want +got):\n%s", code, stdout, cmp.Diff(want, stderr))
 	}
 }
 

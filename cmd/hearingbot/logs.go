@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/rs/zerolog"
 )
@@ -17,12 +18,17 @@ var (
 func (c Config) logProblems() []string {
 	var problems []string
 	if !slices.Contains(logLevels, c.LogLevel) {
-		problems = append(problems, fmt.Sprintf("%s_LOG_LEVEL: %q is not one of %v", envPrefix, c.LogLevel, logLevels))
+		problems = append(problems, fmt.Sprintf("%s_LOG_LEVEL: %q is not %s", envPrefix, c.LogLevel, oneOf(logLevels)))
 	}
 	if !slices.Contains(logFormats, c.LogFormat) {
-		problems = append(problems, fmt.Sprintf("%s_LOG_FORMAT: %q is not one of %v", envPrefix, c.LogFormat, logFormats))
+		problems = append(problems, fmt.Sprintf("%s_LOG_FORMAT: %q is not %s", envPrefix, c.LogFormat, oneOf(logFormats)))
 	}
 	return problems
+}
+
+// oneOf lists the values a setting takes: "debug, info, warn or error".
+func oneOf(values []string) string {
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }
 
 // logger is the root logger: JSON lines on w, or lines for people when the

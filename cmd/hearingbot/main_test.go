@@ -5,13 +5,24 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 )
+
+// TestMain runs the tests, or, with RUN_AS_HEARINGBOT=1, is hearingbot
+// itself, for a script that runs the command (score.py).
+func TestMain(m *testing.M) {
+	if os.Getenv("RUN_AS_HEARINGBOT") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
 
 // run runs the command line as main does, with the environment set by t.
 func runMain(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -39,6 +50,16 @@ func TestUsageErrors(t *testing.T) {
 		if stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "hearingbot: ") {
 			t.Errorf("%q: want one line on stderr, got stdout %q stderr %q", args, stdout, stderr)
 		}
+		see := "(see 'hearingbot help')\n"
+		if helps[args[0]] != "" {
+			see = "(see 'hearingbot help " + args[0] + "')\n" // the command's own help
+		}
+		if !strings.HasSuffix(stderr, see) {
+			t.Errorf("%q: %q does not end in %q", args, stderr, see)
+		}
+	}
+	if _, _, stderr := runMain(t, "", "who", "--json", "lajcak"); !strings.Contains(stderr, "who has no flag --json") {
+		t.Errorf("a flag another command has: %q", stderr)
 	}
 }
 
@@ -141,6 +162,7 @@ func TestGoldenOutput(t *testing.T) {
 		"help":   {"help"},
 		"digest": {"digest", "--theme", "skills", "--date", "2026-11-27"},
 		"themes": {"themes"},
+		"eval":   {"eval", "testdata/eval.jsonl"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, stdout, stderr := runMain(t, "", args...)
@@ -190,12 +212,66 @@ func TestAskLinesText(t *testing.T) {
 	}
 }
 
+// TestHelpForACommand: 'help CMD', 'CMD --help' and 'CMD -h' print the
+// command's own help, not the general usage: its usage line, each of its
+// flags, an example. Every command of the usage has one.
 func TestHelpForACommand(t *testing.T) {
-	for _, args := range [][]string{{"help", "ask"}, {"ask", "--help"}, {"digest", "-h"}} {
-		code, stdout, stderr := runMain(t, "", args...)
-		if code != exitOK || !strings.Contains(stdout, "hearingbot ask [--json] QUESTION") || stderr != "" {
-			t.Errorf("%v: exit %d, %q %q", args, code, stdout[:min(len(stdout), 60)], stderr)
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^  hearingbot ([a-z]+)`).FindAllStringSubmatch(usage, -1) {
+		listed[m[1]] = true
+	}
+	for cmd := range listed {
+		t.Run(cmd, func(t *testing.T) {
+			want := helps[cmd]
+			if !strings.HasPrefix(want, "Usage: hearingbot "+cmd) || !strings.Contains(want, "\nExample") {
+				t.Errorf("help of %s: want its usage first and an example:\n%s", cmd, want)
+			}
+			fs, _ := flagsFor(cmd)
+			fs.VisitAll(func(f *flag.Flag) {
+				if !strings.Contains(want, "\n  --"+f.Name+" ") {
+					t.Errorf("help of %s does not list --%s", cmd, f.Name)
+				}
+			})
+			for _, args := range [][]string{{"help", cmd}, {cmd, "--help"}, {cmd, "-h"}} {
+				if code, stdout, stderr := runMain(t, "", args...); code != exitOK || stdout != want || stderr != "" {
+					t.Errorf("%q: exit %d, stderr %q, stdout\n%s", args, code, stderr, stdout)
+				}
+			}
+		})
+	}
+	if len(listed) != len(helps) {
+		t.Errorf("the usage lists %d commands, helps has %d", len(listed), len(helps))
+	}
+	if code, _, stderr := runMain(t, "", "help", "frobnicate"); code != exitUsage || !strings.Contains(stderr, `there is no command "frobnicate"`) {
+		t.Errorf("help of no command: exit %d, %q", code, stderr)
+	}
+}
+
+// TestAskAll: a recap says how many more statements the summary holds;
+// --all shows them, in text and in lines, and the JSON has them in rest.
+func TestAskAll(t *testing.T) {
+	const q = "tl;dr of panel 2"
+	_, stdout, _ := runMain(t, "", "ask", q)
+	if !strings.Contains(stdout, "6 more in the summary") || strings.Contains(stdout, "\n4. ") {
+		t.Errorf("without --all:\n%s", stdout)
+	}
+	for _, args := range [][]string{{"ask", "--all", q}, {"ask", "--all", "-"}} {
+		_, stdout, _ = runMain(t, q+"\n", args...)
+		if !strings.Contains(stdout, "The other 6, in the summary's order:\n\n4. Sector-wide visa schemes") || !strings.Contains(stdout, "\n9. ") ||
+			strings.Contains(stdout, "more in the summary") {
+			t.Errorf("%q:\n%s", args, stdout)
 		}
+	}
+	_, stdout, _ = runMain(t, "", "ask", "--json", q)
+	var r struct {
+		More int `json:"more"`
+		Rest []struct {
+			Excerpt string `json:"excerpt"`
+			Section string `json:"section"`
+		} `json:"rest"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || r.More != 6 || len(r.Rest) != 6 || !strings.HasPrefix(r.Rest[0].Excerpt, "Sector-wide visa schemes") || r.Rest[0].Section != "panel-2" {
+		t.Errorf("more %d, rest %+v (%v)", r.More, r.Rest, err)
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -33,8 +32,8 @@ func showConfig(cfg Config, s Streams) error {
 	} else {
 		closeStore()
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("serve would not start:\n%w", err)
+	if err := allProblems("serve would not start", errs...); err != nil {
+		return err
 	}
 	fmt.Fprintf(s.Out, "\nserve would start in %s mode\n", map[mode]string{socketMode: "Socket", httpMode: "HTTP"}[m])
 	return nil

@@ -29,12 +29,9 @@ const (
 // On the way out it turns unready, stops taking requests, finishes the
 // replies in flight within HEARINGBOT_SHUTDOWN_TIMEOUT, and returns nil.
 func serve(ctx context.Context, cfg Config, s Streams) error {
-	m, err := cfg.slackMode()
-	if err != nil {
-		return err
-	}
-	loc, sched, err := cfg.digestSettings(false)
-	if err != nil {
+	m, slackErr := cfg.slackMode()
+	loc, sched, digestErr := cfg.digestSettings(false)
+	if err := allProblems("configuration", slackErr, digestErr); err != nil {
 		return err
 	}
 	log := cfg.logger(s.Err)
