@@ -41,7 +41,7 @@ func offline(t testing.TB) *Bot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Bot{engine: e, self: identity{userID: "UBOT", botID: "BBOT"}, cfg: Config{Digests: d, Location: time.UTC, Metrics: noMetrics{}}}
+	return &Bot{engine: e, self: identity{userID: "UBOT", botID: "BBOT"}, cfg: Config{Digests: d, Location: time.UTC, Metrics: noMetrics{}}, threads: newDedupe(time.Hour, 100)}
 }
 
 func TestGoldenDigest(t *testing.T) {

@@ -44,3 +44,11 @@ func (d *dedupe) remove(id string) {
 	defer d.mu.Unlock()
 	delete(d.at, id) // the stale entry in order is skipped when it expires
 }
+
+// has reports whether id was added, and not yet forgotten, within the ttl.
+func (d *dedupe) has(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	at, ok := d.at[id]
+	return ok && time.Since(at) <= d.ttl
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -161,4 +163,43 @@ func redacted(err error) error {
 		host = u.Scheme + "://" + u.Host
 	}
 	return &url.Error{Op: ue.Op, URL: host + "/…", Err: ue.Err}
+}
+
+// maxResponse is the most the bot reads of one Web API response: a thread's
+// page of 200 messages is far less; anything larger is an error, not memory.
+const maxResponse = 8 << 20
+
+// capResponses returns c with every response body read to at most n bytes.
+func capResponses(c *http.Client, n int64) *http.Client {
+	capped := *c
+	capped.Transport = cappedTransport{base: transport(c), max: n}
+	return &capped
+}
+
+type cappedTransport struct {
+	base http.RoundTripper
+	max  int64
+}
+
+func (t cappedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.base.RoundTrip(r)
+	if err == nil {
+		res.Body = &cappedBody{ReadCloser: res.Body, left: t.max, max: t.max}
+	}
+	return res, err
+}
+
+// cappedBody fails a read past its limit.
+type cappedBody struct {
+	io.ReadCloser
+	left, max int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, fmt.Errorf("slack: a response over %d bytes", b.max)
+	}
+	n, err := b.ReadCloser.Read(p[:min(int64(len(p)), b.left)])
+	b.left -= int64(n)
+	return n, err
 }

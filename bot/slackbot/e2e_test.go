@@ -150,7 +150,19 @@ func (h *harness) click(actionID, value, responseID string) {
 
 func (h *harness) clickAs(user, actionID, value, responseID string) {
 	h.t.Helper()
-	payload := slackfake.BlockAction(user, "C1", actionID, value, h.fake.ResponseURL(responseID))
+	h.send(slackfake.BlockAction(user, "C1", actionID, value, h.fake.ResponseURL(responseID)))
+}
+
+// clickOn clicks a button of the message of messageTS, with a response_url
+// of its own, as Slack sends one with each click.
+func (h *harness) clickOn(user, messageTS, actionID, value, responseID string) {
+	h.t.Helper()
+	h.send(slackfake.BlockActionOn(user, "C1", messageTS, actionID, value, h.fake.ResponseURL(responseID)))
+}
+
+// send delivers an interaction payload.
+func (h *harness) send(payload []byte) {
+	h.t.Helper()
 	if h.socket {
 		h.fake.SendEnvelope("interactive", payload)
 		return
@@ -280,6 +292,56 @@ func TestCitationsNameTheSpeakersInSlack(t *testing.T) {
 	}
 }
 
+// TestFollowUpsInALongThread: Slack pages a thread oldest first; the
+// context is the latest answer's, past the first page.
+func TestFollowUpsInALongThread(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "400.1", "", "<@UBOT> Who is William Lacy Swing?"))
+			waitUntil(t, func() bool { return len(h.fake.Posts()) == 1 })
+			for i := range 250 {
+				h.fake.Plant("C1", "U2", "400.1", fmt.Sprint("chatter ", i))
+			}
+			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "400.2", "400.1", "Who is Louise Arbour?"))
+			waitUntil(t, func() bool { return len(h.fake.Posts()) == 2 })
+			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "400.3", "400.1", "what did she say?"))
+			got := h.posts(3)
+			if !strings.Contains(string(got[2].Blocks), "Arbour") || strings.Contains(string(got[2].Blocks), "Swing underscored") {
+				t.Errorf("'what did she say?' after 250 replies, not about Arbour: %s", got[2].Blocks)
+			}
+		})
+	}
+}
+
+// TestFollowUpsWhenTheThreadCannotBeRead: with conversations.replies
+// failing, a follow-up in a thread the bot answered in is answered as a new
+// question (here: asked for in full), as the log says; one in a thread the
+// bot cannot tell is its own gets nothing, and is counted as ignored.
+func TestFollowUpsWhenTheThreadCannotBeRead(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := start(t, mode.socket, 1)
+			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "500.1", "", "<@UBOT> Who moderated the first panel?"))
+			waitUntil(t, func() bool { return len(h.fake.Posts()) == 1 })
+			for range 2 {
+				h.fake.FailNextWith("conversations.replies", "missing_scope")
+			}
+			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U2", "600.2", "600.1", "and the second one?")) // not the bot's
+			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "500.2", "500.1", "and the second one?"))
+			got := h.posts(2)
+			if got[1].ThreadTS != "500.1" || !strings.Contains(got[1].Text, "ask it in full") {
+				t.Errorf("the follow-up in the bot's thread: thread %q, %q", got[1].ThreadTS, got[1].Text)
+			}
+			for _, p := range h.fake.Posts() {
+				if p.ThreadTS == "600.1" {
+					t.Errorf("the thread that is not the bot's was answered: %q", p.Text)
+				}
+			}
+		})
+	}
+}
+
 // TestFollowUpsInAThread: a question in the thread of the bot's answer is
 // answered there without a mention, read with that answer's context; a
 // thread the bot has no part in, and a "thanks", get nothing.
@@ -316,17 +378,20 @@ func TestFeedbackCountedOncePerPersonAndAnswer(t *testing.T) {
 			counted := &countingFeedback{}
 			h := start(t, mode.socket, 1, func(c *Config) { c.Metrics = counted })
 			value := buttonValueOf(t, h.rendered("What did the panellists say about labour inspection?"), actionHelpful)
-			h.click(actionHelpful, value, "fb1")
-			h.click(actionHelpful, value, "fb1") // again: once
-			h.clickAs("U2", actionNotHelpful, value, "fb1")
-			got := h.posts(2)
+			// A channel's answer: each click brings a response_url of its own.
+			h.clickOn("U1", "700.1", actionHelpful, value, "fb1")
+			h.clickOn("U1", "700.1", actionHelpful, value, "fb2") // again: once
+			h.clickOn("U2", "700.1", actionNotHelpful, value, "fb3")
+			h.clickOn("U2", "700.1", actionHelpful, value, "fb4") // U2 changes their mind
+			got := h.posts(3)
 			for _, p := range got {
-				if !p.ReplaceOriginal || !strings.Contains(string(p.Blocks), "Thanks: noted") || strings.Contains(string(p.Blocks), "feedback_") {
-					t.Errorf("want the answer again, thanks instead of buttons: %+v", p)
+				// only the clicker sees the thanks; the answer and its buttons stay, for everyone
+				if p.ReplaceOriginal || p.ResponseType == "in_channel" || !strings.HasPrefix(p.Text, "Thanks: noted") {
+					t.Errorf("want a private thanks that leaves the answer alone: %+v", p)
 				}
 			}
-			if n := counted.get("helpful") + counted.get("not_helpful"); n != 2 {
-				t.Errorf("%d verdicts counted, want 2", n)
+			if h, n := counted.get("helpful"), counted.get("not_helpful"); h != 2 || n != 1 {
+				t.Errorf("%d helpful and %d not helpful counted, want 2 and 1", h, n)
 			}
 			if !strings.Contains(h.logs.String(), `"message":"feedback"`) || !strings.Contains(h.logs.String(), "labour inspection") {
 				t.Errorf("no feedback line with the question:\n%s", h.logs)

@@ -70,11 +70,21 @@ func (b *Bot) converse(ctx context.Context, r request) ([]post, error) {
 		return nil, nil // a "thanks" in the thread, to whoever answered: not for the bot to answer
 	}
 	prev, ours, err := b.lastAnswer(ctx, r)
-	if err != nil {
+	thread := r.channel + ":" + r.threadTS
+	ours = ours || b.threads.has(thread) // the threads this replica answered in, for when Slack cannot say
+	switch {
+	case err != nil && r.kind == kindThread && !ours:
+		// Answering every thread of the channel while Slack cannot be
+		// read (missing_scope, not_in_channel, 500s) would flood it.
+		b.log.Warn().Err(err).Str("id", r.id).Msg("conversation: context not read, and the thread is not known to be the bot's: not answered")
+		return nil, nil
+	case err != nil:
 		b.log.Warn().Err(err).Str("id", r.id).Msg("conversation: context not read; answered as a new question")
-	}
-	if r.kind == kindThread && !ours {
+	case r.kind == kindThread && !ours:
 		return nil, nil // not the bot's thread
+	}
+	if r.kind != kindDM || r.inThread {
+		b.threads.add(thread)
 	}
 	start := time.Now()
 	res, err := b.engine.FollowUp(ctx, r.text, prev)
@@ -98,6 +108,14 @@ func (b *Bot) converse(ctx context.Context, r request) ([]post, error) {
 		"question": c.Question, "segments": c.Segments, "people": c.People, "shown": c.Shown}}}}, nil
 }
 
+// A thread is read back threadPage messages at a time, up to
+// maxThreadPages pages (2,000 messages): a longer thread's latest answer
+// may be past them, and a follow-up there is answered as a new question.
+const (
+	threadPage     = 200
+	maxThreadPages = 10
+)
+
 // AnswerEventType marks the bot's answers (Slack message metadata), with
 // what a follow-up needs: the question, its segments and people, the
 // sentences shown.
@@ -107,21 +125,46 @@ const AnswerEventType = "hearingbot_answer"
 // conversation: in the thread, or, for a DM outside threads, in the DM's
 // last hour. ours reports whether the bot has answered there at all.
 func (b *Bot) lastAnswer(ctx context.Context, r request) (prev answer.Context, ours bool, err error) {
-	var msgs []slack.Message
+	var latest *slack.Message
+	scan := func(msgs []slack.Message) { // only the latest answer is kept, not the pages
+		for i := range msgs {
+			m := &msgs[i]
+			if m.BotID != b.self.botID && m.User != b.self.userID {
+				continue
+			}
+			ours = true
+			if m.Metadata.EventType == AnswerEventType && (latest == nil || tsAfter(m.Timestamp, latest.Timestamp)) {
+				latest = m
+			}
+		}
+	}
 	switch {
 	case r.inThread:
-		get := func(ctx context.Context) (err error) {
-			msgs, _, _, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-				ChannelID: r.channel, Timestamp: r.threadTS, IncludeAllMetadata: true, Limit: 200})
-			return err
+		// Slack pages a thread oldest first: the latest answer is on its
+		// last page. Pages are followed to the end, up to maxThreadPages.
+		cursor := ""
+		for range maxThreadPages {
+			var page []slack.Message
+			var more bool
+			get := func(ctx context.Context) (err error) {
+				page, more, cursor, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+					ChannelID: r.channel, Timestamp: r.threadTS, IncludeAllMetadata: true, Limit: threadPage, Cursor: cursor})
+				return err
+			}
+			if err = retry(ctx, get, b.failed(r.id)); err != nil {
+				break
+			}
+			scan(page)
+			if !more || cursor == "" {
+				break
+			}
 		}
-		err = retry(ctx, get, b.failed(r.id))
 	case r.kind == kindDM:
 		get := func(ctx context.Context) error {
 			res, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: r.channel, Limit: 20,
 				IncludeAllMetadata: true, Oldest: strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)})
 			if err == nil {
-				msgs = res.Messages
+				scan(res.Messages)
 			}
 			return err
 		}
@@ -134,18 +177,7 @@ func (b *Bot) lastAnswer(ctx context.Context, r request) (prev answer.Context, o
 		if errors.As(err, &notFound) && notFound.Err == "thread_not_found" {
 			return answer.Context{}, false, nil
 		}
-		return answer.Context{}, false, err
-	}
-	var latest *slack.Message
-	for i := range msgs {
-		m := &msgs[i]
-		if m.BotID != b.self.botID && m.User != b.self.userID {
-			continue
-		}
-		ours = true
-		if m.Metadata.EventType == AnswerEventType && (latest == nil || tsAfter(m.Timestamp, latest.Timestamp)) {
-			latest = m
-		}
+		return answer.Context{}, ours, err
 	}
 	if latest != nil {
 		raw, _ := json.Marshal(latest.Metadata.EventPayload)
@@ -299,7 +331,7 @@ func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 		}
 		return privately(panelMessage(b.engine, s), "panel "+strings.TrimPrefix(label(s), "Panel "), false), nil
 	case r.action == actionHelpful || r.action == actionNotHelpful:
-		return b.feedback(ctx, r)
+		return b.feedback(r)
 	case r.action == actionMore:
 		res, err := b.engine.Ask(ctx, r.value)
 		if err != nil && !errors.Is(err, answer.ErrEmpty) {
@@ -346,7 +378,7 @@ func (b *Bot) action(ctx context.Context, r request) ([]post, error) {
 // feedback counts and logs a verdict on an answer, and replaces the
 // answer's buttons with a thank-you. The question is logged because the
 // user acted on it: these lines are what improves the content.
-func (b *Bot) feedback(ctx context.Context, r request) ([]post, error) {
+func (b *Bot) feedback(r request) ([]post, error) {
 	var fb feedback
 	if err := json.Unmarshal([]byte(r.value), &fb); err != nil || fb.Question == "" {
 		return nil, nil // not a value we made
@@ -354,17 +386,14 @@ func (b *Bot) feedback(ctx context.Context, r request) ([]post, error) {
 	verdict := strings.TrimPrefix(r.action, "feedback_")
 	b.cfg.Metrics.Feedback(verdict)
 	b.log.Info().Str("verdict", verdict).Str("question", fb.Question).Ints("sentences", fb.Sentences).Str("user", r.user).Msg("feedback")
-	res, err := b.engine.Ask(ctx, fb.Question)
-	if err != nil && !errors.Is(err, answer.ErrEmpty) {
-		return nil, err
-	}
-	m := answered(res)
+	// Only the person who clicked sees the thanks; the answer stays as it
+	// was for everyone, its buttons too (a channel's answer is not one
+	// person's, and a verdict may change).
 	thanks := "Thanks: noted as helpful."
 	if verdict != "helpful" {
 		thanks = "Thanks: noted as not helpful. It helps improve what the bot understands."
 	}
-	m.Blocks = append(m.Blocks, contextLine(thanks))
-	return []post{{message: m, viaResponseURL: true, replace: true, keepVisibility: true}}, nil
+	return []post{{message: message{Blocks: []slack.Block{contextLine(thanks)}, Text: thanks}, viaResponseURL: true}}, nil
 }
 
 // errorReply is what a user sees when the engine fails: never silence.

@@ -136,13 +136,14 @@ func fromAction(ic slack.InteractionCallback) (request, bool) {
 			channel: ic.User.ID, action: a.ActionID, value: a.Value}, true
 	}
 	id := "action:" + firstOf(ic.TriggerID, fingerprint(a.ActionTs+ic.ResponseURL))
+	// The message clicked on: its channel and ts stay the same from click to
+	// click, whatever response_url Slack sends with each.
+	message := ic.Channel.ID + ":" + firstOf(ic.Container.MessageTs, ic.Message.Timestamp, ic.MessageTs, fingerprint(ic.ResponseURL))
 	switch a.ActionID {
 	case actionShare:
-		// A message is shared once, however often its button is clicked:
-		// its response_url is the message's own.
-		id = "share:" + fingerprint(ic.ResponseURL)
+		id = "share:" + message // a message is shared once, however often its button is clicked
 	case actionHelpful, actionNotHelpful:
-		id = "feedback:" + ic.User.ID + ":" + fingerprint(ic.ResponseURL) // once per person and answer
+		id = "feedback:" + message + ":" + ic.User.ID + ":" + a.ActionID // once per person, answer and verdict: a verdict may change
 	}
 	return request{kind: kindAction, id: id, user: ic.User.ID,
 		channel: ic.Channel.ID, responseURL: ic.ResponseURL, action: a.ActionID, value: a.Value}, true

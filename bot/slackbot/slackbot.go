@@ -99,6 +99,9 @@ type Bot struct {
 	log    zerolog.Logger
 	self   identity
 	seen   *dedupe
+	// threads are the threads this replica answered in, "channel:ts": a
+	// follow-up there is the bot's to answer even when Slack cannot say.
+	threads *dedupe
 
 	jobs    chan job
 	notices chan job     // askers to tell the bot is busy
@@ -150,6 +153,7 @@ func New(ctx context.Context, e *answer.Engine, c Config) (*Bot, error) {
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	c.HTTPClient = capResponses(c.HTTPClient, maxResponse)
 	api := slack.New(c.BotToken, c.slackOptions()...)
 	auth, err := api.AuthTestContext(ctx)
 	if err != nil {
@@ -166,6 +170,7 @@ func New(ctx context.Context, e *answer.Engine, c Config) (*Bot, error) {
 		log:     c.Log,
 		self:    identity{userID: auth.UserID, botID: auth.BotID},
 		seen:    newDedupe(time.Hour, 100_000),
+		threads: newDedupe(7*24*time.Hour, 100_000),
 		jobs:    make(chan job, c.Queue),
 		notices: make(chan job, max(c.Queue/10, 16)),
 	}
@@ -291,6 +296,9 @@ func (b *Bot) work(j job) {
 	if err != nil {
 		b.log.Error().Err(err).Str("id", r.id).Msg("no answer: the engine failed")
 		reply, outcome = errorReply(r), outcomeFailed
+	}
+	if len(reply) == 0 {
+		outcome = outcomeIgnored // a thread without the bot, a "thanks" there: not answered, not counted as answered
 	}
 	if len(reply) > 0 && reply[0].abstained {
 		outcome = outcomeAbstained

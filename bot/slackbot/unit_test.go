@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -208,5 +209,23 @@ func TestUnconnectedClock(t *testing.T) {
 	b.setConnected(true)
 	if d := b.Unconnected(now.Add(time.Hour)); d != 0 {
 		t.Errorf("connected: %s", d)
+	}
+}
+
+// TestResponsesAreCapped: a Web API response past the cap is an error, not
+// memory.
+func TestResponsesAreCapped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.Repeat([]byte("x"), 1<<20))
+	}))
+	defer srv.Close()
+	res, err := capResponses(srv.Client(), 1000).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err == nil || len(body) > 1000 {
+		t.Errorf("read %d bytes, error %v", len(body), err)
 	}
 }

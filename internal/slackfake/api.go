@@ -1,9 +1,11 @@
 package slackfake
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -222,9 +224,9 @@ func (s *Server) conversationsHistory(r *http.Request) any {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	msgs := []message{}
+	var msgs []message
 	list := s.history[channel]
-	for i := len(list) - 1; i >= 0 && len(msgs) < limit; i-- {
+	for i := len(list) - 1; i >= 0; i-- {
 		m := *list[i]
 		t := tsMicros(m.TS)
 		if t < oldest || t > latest || !inclusive && (t == oldest || t == latest) {
@@ -238,7 +240,11 @@ func (s *Server) conversationsHistory(r *http.Request) any {
 		}
 		msgs = append(msgs, m)
 	}
-	return map[string]any{"ok": true, "messages": msgs, "has_more": false, "pin_count": 0}
+	msgs, next := page(msgs, f.Get("cursor"), limit)
+	if msgs == nil {
+		msgs = []message{}
+	}
+	return map[string]any{"ok": true, "messages": msgs, "has_more": next != "", "pin_count": 0, "response_metadata": map[string]any{"next_cursor": next}}
 }
 
 // conversationsReplies serves conversations.replies: the thread of ts in the
@@ -252,9 +258,13 @@ func (s *Server) conversationsReplies(r *http.Request) any {
 		return apiError("channel_not_found")
 	}
 	withMetadata := isTrue(f.Get("include_all_metadata"))
+	limit := 1000
+	if n, err := strconv.Atoi(f.Get("limit")); err == nil && n > 0 {
+		limit = min(n, 1000)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	msgs := []message{}
+	var thread []message
 	for _, m := range s.history[channel] {
 		if m.TS != ts && m.ThreadTS != ts {
 			continue
@@ -263,12 +273,33 @@ func (s *Server) conversationsReplies(r *http.Request) any {
 		if !withMetadata {
 			c.Metadata = nil
 		}
-		msgs = append(msgs, c)
+		thread = append(thread, c)
 	}
-	if len(msgs) == 0 {
+	if len(thread) == 0 {
 		return apiError("thread_not_found")
 	}
-	return map[string]any{"ok": true, "messages": msgs, "has_more": false}
+	msgs, next := page(thread, f.Get("cursor"), limit)
+	return map[string]any{"ok": true, "messages": msgs, "has_more": next != "", "response_metadata": map[string]any{"next_cursor": next}}
+}
+
+// page is one page of msgs (a thread oldest first, a channel's history
+// newest first), as Slack pages them: limit messages from the cursor (the
+// ts of the first one, opaque to callers), and the cursor of the next page,
+// "" at the end.
+func page(msgs []message, cursor string, limit int) ([]message, string) {
+	from := 0
+	if raw, err := base64.StdEncoding.DecodeString(cursor); err == nil && cursor != "" {
+		at := strings.TrimPrefix(string(raw), "next_ts:")
+		from = len(msgs)
+		if i := slices.IndexFunc(msgs, func(m message) bool { return m.TS == at }); i >= 0 {
+			from = i
+		}
+	}
+	to := min(from+limit, len(msgs))
+	if to == len(msgs) {
+		return msgs[from:to], ""
+	}
+	return msgs[from:to], base64.StdEncoding.EncodeToString([]byte("next_ts:" + msgs[to].TS))
 }
 
 // viewsPublish serves views.publish: a Home tab view for a user, its blocks

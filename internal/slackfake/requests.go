@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -120,13 +121,22 @@ func SlashCommand(command, text, user, channel, responseURL string) url.Values {
 }
 
 // BlockAction is the JSON of a block_actions interaction: user clicked the
-// button actionID (with value) on an ephemeral message in channel. Post it
-// as the form field "payload" (HTTP mode) or pass it to SendEnvelope as an
-// "interactive" payload.
+// button actionID (with value) on an ephemeral message in channel, the
+// message response_url stands for (the same URL, the same message ts). Post
+// it as the form field "payload" (HTTP mode) or pass it to SendEnvelope as
+// an "interactive" payload.
 func BlockAction(user, channel, actionID, value, responseURL string) []byte {
+	sum := fnv.New32a()
+	sum.Write([]byte(responseURL))
+	return BlockActionOn(user, channel, fmt.Sprintf("1700000000.%06d", sum.Sum32()%1_000_000), actionID, value, responseURL)
+}
+
+// BlockActionOn is BlockAction on the message of messageTS: Slack sends a
+// new response_url with each click on the same message.
+func BlockActionOn(user, channel, messageTS, actionID, value, responseURL string) []byte {
 	p := blockActions(user, actionID, value)
 	p["channel"] = map[string]any{"id": channel, "name": fakeName(channel)}
-	p["container"] = map[string]any{"type": "message", "channel_id": channel, "is_ephemeral": true, "message_ts": fakeTS()}
+	p["container"] = map[string]any{"type": "message", "channel_id": channel, "is_ephemeral": true, "message_ts": messageTS}
 	p["response_url"] = responseURL
 	return mustJSON(p)
 }

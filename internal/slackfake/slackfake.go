@@ -13,6 +13,7 @@
 package slackfake
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -77,7 +78,10 @@ type Server struct {
 	closed    bool
 }
 
-type failure struct{ status, retryAfter int }
+type failure struct {
+	status, retryAfter int
+	code               string // Slack's error code; "" for the status's own
+}
 
 // New starts a fake Slack on a loopback httptest.Server.
 func New(opts ...Option) *Server {
@@ -237,7 +241,16 @@ func (s *Server) SetFaults(f Faults) {
 func (s *Server) FailNext(method string, status int, retryAfter int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failNext[method] = append(s.failNext[method], failure{status, retryAfter})
+	s.failNext[method] = append(s.failNext[method], failure{status: status, retryAfter: retryAfter})
+}
+
+// FailNextWith makes the next call of a Web API method answer, as Slack
+// does, HTTP 200 with {"ok": false, "error": code} ("missing_scope",
+// "not_in_channel"). It queues with FailNext.
+func (s *Server) FailNextWith(method, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext[method] = append(s.failNext[method], failure{status: http.StatusOK, code: code})
 }
 
 // faultable lists the methods Faults applies to.
@@ -258,7 +271,7 @@ func (s *Server) intercept(w http.ResponseWriter, r *http.Request, method string
 		x := s.rng.Float64()
 		switch {
 		case x < s.faults.RateLimited:
-			f = failure{http.StatusTooManyRequests, s.faults.RetryAfter}
+			f = failure{status: http.StatusTooManyRequests, retryAfter: s.faults.RetryAfter}
 		case x < s.faults.RateLimited+s.faults.ServerError:
 			f = failure{status: http.StatusInternalServerError}
 		}
@@ -280,7 +293,7 @@ func (s *Server) intercept(w http.ResponseWriter, r *http.Request, method string
 	if f.status == 0 {
 		return false
 	}
-	code := "internal_error"
+	code := cmp.Or(f.code, "internal_error")
 	if f.status == http.StatusTooManyRequests {
 		code = "ratelimited"
 		w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
@@ -307,6 +320,18 @@ type message struct {
 	ReplyCount int `json:"reply_count,omitempty"`
 
 	broadcast bool // reply_broadcast: a thread reply also shown in the channel
+}
+
+// Plant adds a person's message to a thread (or to the channel, with no
+// threadTS) as if it had been posted long ago: it is in what
+// conversations.replies and conversations.history read back, with no event
+// sent and no Post recorded. It returns the message's ts.
+func (s *Server) Plant(channel, user, threadTS, text string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := s.nextTSLocked()
+	s.history[channel] = append(s.history[channel], &message{Type: "message", User: user, Text: text, TS: ts, ThreadTS: threadTS})
+	return ts
 }
 
 // nextTSLocked returns a new message ts: the time now, as Slack's are (so
