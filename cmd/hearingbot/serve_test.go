@@ -110,11 +110,12 @@ func serveInBackground(t *testing.T) (logs *lockedBuffer, stop func() int) {
 	return logs, stop
 }
 
-// logField waits for a log line with the message and returns one of its
+// logField waits (up to 30 s: start-up under the race detector on a loaded
+// machine is slow) for a log line with the message and returns one of its
 // fields.
 func logField(t *testing.T, logs *lockedBuffer, message, field string) string {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		for _, line := range strings.Split(logs.String(), "\n") {
 			var m map[string]any
 			if json.Unmarshal([]byte(line), &m) == nil && m["message"] == message {
@@ -431,9 +432,13 @@ func TestTwoServesShareOneDigest(t *testing.T) {
 	slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": fake.APIURL(),
 		"HEARINGBOT_DIGEST_SCHEDULE": "@every 1s", "HEARINGBOT_DIGEST_CHANNELS": "CDIGEST", "HEARINGBOT_DIGEST_TZ": "UTC",
 		"HEARINGBOT_REDIS_URL": srv.URL})
-	_, stop1 := serveInBackground(t)
-	_, stop2 := serveInBackground(t)
-	time.Sleep(3500 * time.Millisecond) // three firings each
+	logs1, stop1 := serveInBackground(t)
+	logs2, stop2 := serveInBackground(t)
+	// Both scheduled (start-up takes seconds on a loaded machine, more under
+	// the race detector), then three firings each at least.
+	logField(t, logs1, "digest scheduled", "schedule")
+	logField(t, logs2, "digest scheduled", "schedule")
+	time.Sleep(3500 * time.Millisecond)
 	stop1()
 	stop2()
 	if digests := len(fake.Roots("CDIGEST")); digests != 1 {
