@@ -437,12 +437,12 @@ func (e *Engine) peopleOf(c Context) []*content.Person { return known(c.People, 
 
 func (e *Engine) segmentsOf(c Context) []*content.Segment { return known(c.Segments, e.h.Segment) }
 
-// known looks ids up, leaving out those the hearing does not have (a context
-// from another version of the content).
+// known looks ids up, once each, leaving out those the hearing does not
+// have (a context from another version of the content, or typed by hand).
 func known[T any](ids []string, get func(string) *T) []*T {
 	var out []*T
 	for _, id := range ids {
-		if x := get(id); x != nil {
+		if x := get(id); x != nil && !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}

@@ -222,3 +222,16 @@ func from(id string) func(Response) string {
 		return ""
 	}
 }
+
+// TestAContextNamesEachPersonOnce: a context typed by hand with a person
+// twice is read with them once.
+func TestAContextNamesEachPersonOnce(t *testing.T) {
+	e := engine(t)
+	r, err := e.FollowUp(context.Background(), "what else did he say?", Context{Question: "Who is Swing?", People: []string{"william-lacy-swing", "william-lacy-swing"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(r.Resolved, "Swing") != 1 {
+		t.Errorf("taken as %q", r.Resolved)
+	}
+}

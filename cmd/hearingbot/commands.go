@@ -193,7 +193,7 @@ const maxLine = 64 << 10
 // answer each: with --json one JSON object a line, even for an empty line or
 // one too long to read; as text, each answer under its question, apart.
 func askLines(ctx context.Context, e *answer.Engine, asJSON bool, s Streams, style term.Style) error {
-	in := bufio.NewReaderSize(s.In, maxLine)
+	in := bufio.NewReaderSize(s.In, maxLine+2) // room for a line of maxLine bytes and its "\r\n"
 	out := bufio.NewWriter(s.Out)
 	defer out.Flush()
 	var prev answer.Context // the last answer's, for a line that follows it up
@@ -253,7 +253,7 @@ func readLine(in *bufio.Reader) (line string, tooLong bool, err error) {
 		return "", false, err
 	}
 	if !isPrefix {
-		return string(b), false, nil
+		return string(b), len(b) > maxLine, nil
 	}
 	for isPrefix && err == nil {
 		_, isPrefix, err = in.ReadLine()

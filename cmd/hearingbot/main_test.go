@@ -210,6 +210,14 @@ func TestAskLinesText(t *testing.T) {
 	if code != exitOK || strings.Count(stdout, "\n") != 2 || !strings.Contains(stdout, `"error":"line 1 is over`) {
 		t.Errorf("exit %d, JSON lines:\n%s", code, stdout)
 	}
+	// The limit is the limit: a line of exactly maxLine bytes is read, with
+	// either line end; one byte more is not.
+	for _, end := range []string{"\n", "\r\n"} {
+		code, stdout, _ = runMain(t, strings.Repeat("c", maxLine)+end+strings.Repeat("d", maxLine+1)+end, "ask", "--json", "-")
+		if lines := strings.Split(strings.TrimSpace(stdout), "\n"); code != exitOK || len(lines) != 2 || strings.Contains(lines[0], `"error"`) || !strings.Contains(lines[1], `"error":"line 2 is over`) {
+			t.Errorf("a line of %d bytes, then %d (%q): exit %d:\n%.300s", maxLine, maxLine+1, end, code, stdout)
+		}
+	}
 }
 
 // TestHelpForACommand: 'help CMD', 'CMD --help' and 'CMD -h' print the
