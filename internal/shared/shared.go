@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	neturl "net/url"
 	"time"
 
@@ -36,6 +37,14 @@ func New(url string) (*Redis, error) {
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = timeout, timeout, timeout
 	opt.MaxRetries = 0 // the caller decides what a failure means
+	dial := opt.NewDialer()
+	opt.Dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return limit(c), nil
+	}
 	return &Redis{c: redis.NewClient(opt)}, nil
 }
 
