@@ -49,16 +49,34 @@ func New(url string) (*Redis, error) {
 }
 
 // Claim sets key for ttl unless it is set: true when this caller claimed
-// it, false when another did first.
+// it, false when another did first. It believes a "taken" only when the key
+// holds a value: a reply SET NX does not give (anything but OK or a null),
+// or a null for a key that is not there, is an error, so that a server that
+// misbehaves fails like one that is down instead of passing for one where
+// every key is taken.
 func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ok, err := r.c.SetNX(ctx, prefix+key, 1, ttl).Result()
-	if err != nil {
+	key = prefix + key
+	status, err := r.c.SetArgs(ctx, key, 1, redis.SetArgs{Mode: "NX", TTL: ttl}).Result()
+	switch {
+	case err == nil && status == "OK":
+		return true, nil
+	case err == nil:
+		return false, fmt.Errorf("redis: claim: %w: SET NX answered a %d-byte string, not OK", errUnexpected, len(status))
+	case !errors.Is(err, redis.Nil):
 		return false, fmt.Errorf("redis: claim: %w", err)
 	}
-	return ok, nil
+	if _, err := r.c.Get(ctx, key).Result(); errors.Is(err, redis.Nil) {
+		return false, fmt.Errorf("redis: claim: %w: SET NX answered that the key is set, GET that it is not", errUnexpected)
+	} else if err != nil {
+		return false, fmt.Errorf("redis: claim: checking who holds it: %w", err)
+	}
+	return false, nil
 }
+
+// errUnexpected is a reply that Redis does not give.
+var errUnexpected = errors.New("unexpected reply")
 
 // Release gives up a claim, so that another may take it (a digest that
 // could not be posted).

@@ -54,3 +54,45 @@ func TestBadURLsAreRefusedWithoutTheirPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestUnexpectedRepliesAreFailures: a claim is taken only when the server
+// says so as Redis does (a null, and the key holding a value); a null to
+// every command, or a reply SET never gives, is a failure, which the bot
+// logs and goes on from, not a request to drop as a duplicate.
+func TestUnexpectedRepliesAreFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		set, get string
+		ok       bool
+		fails    bool
+	}{
+		{"OK", "+OK\r\n", "", true, false},
+		{"taken", "_\r\n", "$1\r\n1\r\n", false, false},
+		{"taken, in RESP2", "$-1\r\n", "$1\r\n1\r\n", false, false},
+		{"a RESP3 null to everything", "_\r\n", "_\r\n", false, true},
+		{"a RESP2 null to everything", "$-1\r\n", "$-1\r\n", false, true},
+		{"an integer", ":1\r\n", "", false, true},
+		{"another status", "+QUEUED\r\n", "", false, true},
+		{"an array", "*1\r\n+OK\r\n", "", false, true},
+		{"a null, then an array for the holder", "_\r\n", "*1\r\n$1\r\n1\r\n", false, true},
+		{"an error", "-ERR nope\r\n", "", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := redistest.StartFake(t, func(cmd []string) string {
+				if cmd[0] == "GET" {
+					return tc.get
+				}
+				return tc.set
+			})
+			r, err := New(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			ok, err := r.Claim(context.Background(), "k", time.Minute)
+			if ok != tc.ok || (err != nil) != tc.fails {
+				t.Errorf("claimed %v, error %v; want %v, failure %v", ok, err, tc.ok, tc.fails)
+			}
+		})
+	}
+}
