@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	neturl "net/url"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,16 +25,22 @@ const prefix = "hearingbot:"
 // Redis claims keys in a Redis server.
 type Redis struct{ c *redis.Client }
 
+// maxDB is the highest database number New takes. A Redis has 0 to 15
+// unless its databases setting gives more; beyond this it is a typo.
+const maxDB = 999
+
 // New connects to the Redis at url (redis://[user:password@]host:port/db, or
 // rediss:// for TLS). It does not wait for the server: a call to an
-// unreachable one fails fast.
+// unreachable one fails fast. An error says what is wrong with url and
+// never quotes any of it (it holds the password); a database number outside
+// 0 to 999 is an error.
 func New(url string) (*Redis, error) {
 	opt, err := redis.ParseURL(url)
-	if ue := (*neturl.Error)(nil); errors.As(err, &ue) {
-		err = ue.Err // its message quotes the URL, password and all
-	}
 	if err != nil {
-		return nil, fmt.Errorf("HEARINGBOT_REDIS_URL: not a Redis URL: %w", err)
+		return nil, fmt.Errorf("HEARINGBOT_REDIS_URL: not a Redis URL: %s", urlProblem(err))
+	}
+	if opt.DB < 0 || opt.DB > maxDB {
+		return nil, fmt.Errorf("HEARINGBOT_REDIS_URL: the database number is out of range: use 0 to %d (a Redis has 0 to 15 unless its databases setting gives more)", maxDB)
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = timeout, timeout, timeout
 	opt.MaxRetries = 0 // the caller decides what a failure means
@@ -46,6 +53,36 @@ func New(url string) (*Redis, error) {
 		return limit(c), nil
 	}
 	return &Redis{c: redis.NewClient(opt)}, nil
+}
+
+// urlProblem says what is wrong with a URL that go-redis refused, in words
+// of its own: its errors and net/url's quote what they trip on (a path, an
+// option, a port, an escape such as "%ZZ"), which can be part of the
+// password.
+func urlProblem(err error) string {
+	var escape neturl.EscapeError
+	if errors.As(err, &escape) {
+		return "a % not followed by two hexadecimal digits (write a % in the password as %25)"
+	}
+	if ue := (*neturl.Error)(nil); errors.As(err, &ue) {
+		return "it does not parse (check the host and port, and percent-encode any of / ? # @ : % in the user or password)"
+	}
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "redis: invalid URL scheme"):
+		// Not even the scheme is named: a value without "//" can be a
+		// password whose first colon makes its start a scheme.
+		return "it does not start with redis:// (or rediss:// for TLS)"
+	case strings.HasPrefix(msg, "redis: invalid database number"), strings.HasPrefix(msg, "redis: invalid URL path"):
+		return "the path is not a database number (/0)"
+	case strings.HasPrefix(msg, "redis: unexpected option"):
+		return "an option after ? that the client does not know"
+	case strings.HasPrefix(msg, "redis: invalid "):
+		return "an option after ? whose value the client cannot read"
+	case strings.HasPrefix(msg, "redis: empty unix socket path"):
+		return "no socket path"
+	}
+	return "the client refuses it"
 }
 
 // Claim sets key for ttl unless it is set: true when this caller claimed

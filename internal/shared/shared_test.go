@@ -35,22 +35,62 @@ func TestClaimOnceReleaseAndFailFast(t *testing.T) {
 }
 
 // TestBadURLsAreRefusedWithoutTheirPassword: the URL is a secret; an error
-// about it says what is wrong and never quotes it.
+// about it says what is wrong and never quotes it, nor any part of its
+// password (an escape such as %ZZ, what a / or ? in it cuts off).
 func TestBadURLsAreRefusedWithoutTheirPassword(t *testing.T) {
-	for _, url := range []string{
-		"not a url",
-		"http://:s3cret@host:6379/0",
-		"redis://user:s3cret@host:port/0",
-		"redis://%zz:s3cret@host/0",
-		"redis://:s3cret@host:6379/db",
+	for _, tc := range []struct{ url, password, says string }{
+		{"not a url", "", "does not start with redis://"},
+		{"http://:Qx7s3cret@host:6379/0", "Qx7s3cret", "does not start with redis://"},
+		{"Qx7:s3cret", "Qx7:s3cret", "does not start with redis://"},
+		{"redis://user:Qx7s3cret@host:port/0", "Qx7s3cret", "does not parse"},
+		{"redis://%zz:Qx7s3cret@host/0", "Qx7s3cret", "a % not followed by two hexadecimal digits"},
+		{"redis://:Qx7%ZZv9@host:6379/0", "Qx7%ZZv9", "a % not followed by two hexadecimal digits"},
+		{"redis://:Qx7/v9k@host:6379/0", "Qx7/v9k", "does not parse"},
+		{"redis://u:1234/Qx7v9@host", "1234/Qx7v9", "the path is not a database number"},
+		{"redis://u:1234?Qx7v9@host", "1234?Qx7v9", "an option after ? that the client does not know"},
+		{"redis://:Qx7s3cret@host:6379/db", "Qx7s3cret", "the path is not a database number"},
+		{"redis://:Qx7s3cret@host:6379/0/Qx7s3cret", "Qx7s3cret", "the path is not a database number"},
+		{"redis://:Qx7s3cret@host:6379/0?dial_timeout=Qx7s3cret", "Qx7s3cret", "whose value the client cannot read"},
 	} {
-		_, err := New(url)
+		_, err := New(tc.url)
 		if err == nil {
-			t.Errorf("%q was taken", url)
+			t.Errorf("%q was taken", tc.url)
 			continue
 		}
-		if strings.Contains(err.Error(), "s3cret") {
-			t.Errorf("%q: the error quotes the password: %v", url, err)
+		if !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("%q: %v; want it to say %q", tc.url, err, tc.says)
+		}
+		for i := 0; i+3 <= len(tc.password); i++ {
+			if part := tc.password[i : i+3]; strings.Contains(err.Error(), part) {
+				t.Errorf("%q: the error quotes %q of the password: %v", tc.url, part, err)
+			}
+		}
+	}
+}
+
+// TestDatabaseNumbers: what Redis could have is taken, an absurd number
+// refused with what to write instead.
+func TestDatabaseNumbers(t *testing.T) {
+	for url, ok := range map[string]bool{
+		"redis://host:6379":               true,
+		"redis://host:6379/0":             true,
+		"redis://host:6379/15":            true,
+		"redis://host:6379/999":           true,
+		"redis://host:6379/0?db=3":        true,
+		"redis://host:6379/1000":          false,
+		"redis://host:6379/99999999999":   false,
+		"redis://host:6379/-1":            false,
+		"redis://host:6379/0?db=99999999": false,
+	} {
+		r, err := New(url)
+		if err == nil {
+			r.Close()
+		}
+		if (err == nil) != ok {
+			t.Errorf("%s: %v, want taken %v", url, err, ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "use 0 to 999") {
+			t.Errorf("%s: %v does not say what to use", url, err)
 		}
 	}
 }
