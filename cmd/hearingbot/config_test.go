@@ -165,10 +165,12 @@ func TestCheckReadsTheContentFolderServeWould(t *testing.T) {
 	}
 }
 
-// TestConfigChecksTheRedisURL: config refuses an absurd database number,
-// and says what is wrong with a URL without quoting any of its password.
+// TestConfigChecksTheRedisURL: config warns of TLS that checks no
+// certificate, refuses an absurd database number, and says what is wrong
+// with a URL without quoting any of its password.
 func TestConfigChecksTheRedisURL(t *testing.T) {
 	for _, tc := range []struct{ url, says string }{
+		{"rediss://:Qx7pw@redis.example:6379/0?skip_verify=true", "\nwarning: HEARINGBOT_REDIS_URL: skip_verify=true: "},
 		{"redis://:Qx7pw@redis.example:6379/99999999999", "HEARINGBOT_REDIS_URL: the database number is out of range: use 0 to 999"},
 		{"redis://:Qx7%ZZpw@redis.example:6379/0", "HEARINGBOT_REDIS_URL: not a Redis URL: a % not followed by two hexadecimal digits (write a % in the password as %25)"},
 	} {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	sharedpkg "hearingbot/internal/shared"
 	"hearingbot/internal/shared/redistest"
 	"hearingbot/internal/slackfake"
 )
@@ -498,4 +499,29 @@ func TestServeLivesThroughAHostileRedis(t *testing.T) {
 	if code := stop(); code != exitOK {
 		t.Errorf("exit %d", code)
 	}
+}
+
+// TestServeWarnsOfUncheckedTLS: rediss:// with skip_verify=true is taken,
+// with a warning in the log.
+func TestServeWarnsOfUncheckedTLS(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	logs, stop, addr := serveHTTP(t, fake, map[string]string{"HEARINGBOT_REDIS_URL": "rediss://:pw@127.0.0.1:1/0?skip_verify=true"})
+	waitReady(t, addr)
+	if level := logField(t, logs, sharedWarning(t), "level"); level != "warn" || strings.Contains(logs.String(), "pw@") {
+		t.Errorf("the warning at %q:\n%s", level, logs)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// sharedWarning is the warning of a Redis URL with skip_verify=true.
+func sharedWarning(t *testing.T) string {
+	r, err := sharedpkg.New("rediss://host/0?skip_verify=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	return r.Warning()
 }

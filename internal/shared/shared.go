@@ -23,7 +23,10 @@ const timeout = 300 * time.Millisecond
 const prefix = "hearingbot:"
 
 // Redis claims keys in a Redis server.
-type Redis struct{ c *redis.Client }
+type Redis struct {
+	c       *redis.Client
+	warning string
+}
 
 // maxDB is the highest database number New takes. A Redis has 0 to 15
 // unless its databases setting gives more; beyond this it is a typo.
@@ -33,7 +36,8 @@ const maxDB = 999
 // rediss:// for TLS). It does not wait for the server: a call to an
 // unreachable one fails fast. An error says what is wrong with url and
 // never quotes any of it (it holds the password); a database number outside
-// 0 to 999 is an error.
+// 0 to 999 is an error. A URL it takes with a warning (TLS without
+// checking the certificate) says so in Warning.
 func New(url string) (*Redis, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
@@ -41,6 +45,10 @@ func New(url string) (*Redis, error) {
 	}
 	if opt.DB < 0 || opt.DB > maxDB {
 		return nil, fmt.Errorf("HEARINGBOT_REDIS_URL: the database number is out of range: use 0 to %d (a Redis has 0 to 15 unless its databases setting gives more)", maxDB)
+	}
+	r := &Redis{}
+	if opt.TLSConfig != nil && opt.TLSConfig.InsecureSkipVerify {
+		r.warning = "HEARINGBOT_REDIS_URL: skip_verify=true: the Redis server's certificate is not checked, so anyone on the path can pose as it (read the bot's keys, answer its calls); give the server a certificate the system trusts instead"
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = timeout, timeout, timeout
 	opt.MaxRetries = 0 // the caller decides what a failure means
@@ -52,8 +60,12 @@ func New(url string) (*Redis, error) {
 		}
 		return limit(c), nil
 	}
-	return &Redis{c: redis.NewClient(opt)}, nil
+	r.c = redis.NewClient(opt)
+	return r, nil
 }
+
+// Warning is what an operator should be told about the URL New took, or "".
+func (r *Redis) Warning() string { return r.warning }
 
 // urlProblem says what is wrong with a URL that go-redis refused, in words
 // of its own: its errors and net/url's quote what they trip on (a path, an

@@ -68,29 +68,40 @@ func TestBadURLsAreRefusedWithoutTheirPassword(t *testing.T) {
 	}
 }
 
-// TestDatabaseNumbers: what Redis could have is taken, an absurd number
-// refused with what to write instead.
-func TestDatabaseNumbers(t *testing.T) {
-	for url, ok := range map[string]bool{
-		"redis://host:6379":               true,
-		"redis://host:6379/0":             true,
-		"redis://host:6379/15":            true,
-		"redis://host:6379/999":           true,
-		"redis://host:6379/0?db=3":        true,
-		"redis://host:6379/1000":          false,
-		"redis://host:6379/99999999999":   false,
-		"redis://host:6379/-1":            false,
-		"redis://host:6379/0?db=99999999": false,
+// TestURLsTakenWarnedOrRefused: a database number a Redis could have is
+// taken, an absurd one refused with what to use instead; TLS that checks
+// no certificate is taken, with a warning to pass on.
+func TestURLsTakenWarnedOrRefused(t *testing.T) {
+	const taken, warned, refused = "taken", "warned", "refused"
+	for url, want := range map[string]string{
+		"redis://host:6379":                          taken,
+		"redis://host:6379/0":                        taken,
+		"redis://host:6379/15":                       taken,
+		"redis://host:6379/999":                      taken,
+		"redis://host:6379/0?db=3":                   taken,
+		"redis://host:6379/1000":                     refused,
+		"redis://host:6379/99999999999":              refused,
+		"redis://host:6379/-1":                       refused,
+		"redis://host:6379/0?db=99999999":            refused,
+		"rediss://:pw@host:6379/0?skip_verify=true":  warned,
+		"rediss://:pw@host:6379/0?skip_verify=1":     warned,
+		"rediss://:pw@host:6379/0?skip_verify=false": taken,
+		"rediss://:pw@host:6379/0":                   taken,
 	} {
 		r, err := New(url)
+		got := refused
 		if err == nil {
 			r.Close()
+			got = map[bool]string{false: taken, true: warned}[r.Warning() != ""]
 		}
-		if (err == nil) != ok {
-			t.Errorf("%s: %v, want taken %v", url, err, ok)
+		if got != want {
+			t.Errorf("%s: %s (%v), want %s", url, got, err, want)
 		}
 		if err != nil && !strings.Contains(err.Error(), "use 0 to 999") {
 			t.Errorf("%s: %v does not say what to use", url, err)
+		}
+		if err == nil && strings.Contains(r.Warning(), "pw@") {
+			t.Errorf("%s: the warning quotes the URL: %s", url, r.Warning())
 		}
 	}
 }
