@@ -102,7 +102,9 @@ func urlProblem(err error) string {
 // holds a value: a reply SET NX does not give (anything but OK or a null),
 // or a null for a key that is not there, is an error, so that a server that
 // misbehaves fails like one that is down instead of passing for one where
-// every key is taken.
+// every key is taken. (A holder that releases the key between the two
+// commands makes the same error: rare, and the caller then goes on alone,
+// as the key is free.)
 func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
