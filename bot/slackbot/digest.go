@@ -124,7 +124,17 @@ func themesMessage(themes []*content.Theme) message {
 // and server errors are retried. Publishers that share a store
 // (Config.Shared) take turns, so any number of them post one digest; without
 // one, two checking at the same instant could both post: run one schedule.
+// A panic is an error (logged with its stack, and counted); the channel's
+// turn then lapses.
 func (b *Bot) PublishDigest(ctx context.Context, channel string, d digest.Digest) (posted bool, err error) {
+	if b.protect("digest:"+channel+":"+d.DateString(), func() { posted, err = b.publishDigest(ctx, channel, d) }) {
+		b.cfg.Metrics.Digest("failed")
+		return false, fmt.Errorf("slack: digest %s for %s: panicked (logged)", d.DateString(), channel)
+	}
+	return posted, err
+}
+
+func (b *Bot) publishDigest(ctx context.Context, channel string, d digest.Digest) (posted bool, err error) {
 	if len(d.Excerpts) == 0 {
 		b.cfg.Metrics.Digest("failed")
 		return false, fmt.Errorf("slack: digest %s for %s: theme %q quotes nothing; not posted", d.DateString(), channel, d.Theme.ID)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -193,5 +194,38 @@ func TestRedisDownTheBotGoesOn(t *testing.T) {
 	}
 	if counts[0].errors() == 0 {
 		t.Error("the failures were not counted")
+	}
+}
+
+// TestMisbehavingRedisTheBotGoesOn: a Redis that answers a claim with a
+// null whatever the key, or declares a reply of 8 EiB or 1.4 GiB, is a
+// Redis that fails: the mention is answered, and the failure counted and
+// logged at warn, not taken as another replica's claim.
+func TestMisbehavingRedisTheBotGoesOn(t *testing.T) {
+	for _, tc := range []struct{ name, reply string }{
+		{"a null to everything", "_\r\n"},
+		{"8 EiB", "$9223372036854775806\r\n"},
+		{"1.4 GiB", "$1500000000\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := redistest.StartFake(t, func([]string) string { return tc.reply })
+			r, err := sharedstore.New(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { r.Close() })
+			counts := &countingRedis{}
+			h := start(t, false, 2, func(c *Config) { c.Shared, c.Metrics = r, counts })
+			h.event("EvLied", slackfake.Mention("C1", "U1", "700.1", "", "<@UBOT> who is Lajcak?"))
+			if got := len(settle(t, h.fake, 1)); got != 1 {
+				t.Errorf("%d answers, want 1", got)
+			}
+			if counts.errors() == 0 {
+				t.Error("the failure was not counted")
+			}
+			if logs := h.logs.String(); !strings.Contains(logs, `"level":"warn"`) || !strings.Contains(logs, "going on alone") {
+				t.Errorf("no warning in the logs:\n%s", logs)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -66,6 +67,7 @@ type Metrics interface {
 	Digest(outcome string)                     // posted, skipped or failed, per channel
 	Feedback(verdict string)                   // helpful or not_helpful, once per person and answer
 	RedisError()                               // a call to the shared store that failed
+	Panic()                                    // a request (or a digest) whose work panicked
 }
 
 type noMetrics struct{}
@@ -76,6 +78,7 @@ func (noMetrics) SlackError(string, bool)    {}
 func (noMetrics) Digest(string)              {}
 func (noMetrics) Feedback(string)            {}
 func (noMetrics) RedisError()                {}
+func (noMetrics) Panic()                     {}
 
 // Request outcomes, for logs and metrics.
 const (
@@ -198,7 +201,7 @@ func (b *Bot) Start() {
 	for range noticeWorkers {
 		b.wg.Go(func() {
 			for j := range b.notices {
-				b.tellBusy(j.req)
+				b.protect(j.req.id, func() { b.tellBusy(j.req) })
 			}
 		})
 	}
@@ -282,10 +285,26 @@ func (b *Bot) offer(r request, tellInline bool) error {
 	return errBusy
 }
 
-// work answers one request and delivers the reply.
+// work answers one request and delivers the reply. A panic ends the
+// request, not the process: it is logged with the request's id and
+// counted, and the asker gets the error reply, as for any other failure.
 func (b *Bot) work(j job) {
 	ctx, cancel := context.WithTimeout(b.stopCtx, 2*time.Minute)
 	defer cancel()
+	r := j.req
+	if !b.protect(r.id, func() { b.handle(ctx, j) }) {
+		return
+	}
+	b.protect(r.id, func() {
+		if err := b.deliver(ctx, r, errorReply(r)); err != nil {
+			b.log.Error().Err(err).Str("id", r.id).Str("kind", r.kind.String()).Str("channel", r.channel).Msg("apology not delivered")
+		}
+	})
+	b.logRequest(r, outcomeFailed, time.Since(j.received))
+}
+
+// handle claims a request, answers it and delivers the reply.
+func (b *Bot) handle(ctx context.Context, j job) {
 	r := j.req
 	if r.id != "" && !b.claim(ctx, "seen:"+r.id, dedupeTTL) {
 		b.logRequest(r, outcomeDuplicate, 0) // another replica answers it
@@ -308,6 +327,21 @@ func (b *Bot) work(j job) {
 		outcome = outcomeUndelivered
 	}
 	b.logRequest(r, outcome, time.Since(j.received))
+}
+
+// protect runs f and reports whether it panicked. The panic is logged,
+// with id, its value and the stack, and counted.
+func (b *Bot) protect(id string, f func()) (panicked bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = true
+			b.cfg.Metrics.Panic()
+			b.log.Error().Str("id", id).Str("panic", truncate(fmt.Sprint(p), 300)).Str("stack", string(debug.Stack())).
+				Msg("panicked: this request ends, the bot goes on")
+		}
+	}()
+	f()
+	return false
 }
 
 // dedupeTTL is how long a request is remembered as answered, here and

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"hearingbot/internal/slackfake"
 )
 
 func callback(t *testing.T, body string) slackevents.EventsAPIEvent {
@@ -227,5 +230,58 @@ func TestResponsesAreCapped(t *testing.T) {
 	body, err := io.ReadAll(res.Body)
 	if err == nil || len(body) > 1000 {
 		t.Errorf("read %d bytes, error %v", len(body), err)
+	}
+}
+
+// panickyStore is a shared store that panics on the keys that hold on,
+// and lets every other claim through.
+type panickyStore struct{ on string }
+
+var _ Shared = panickyStore{}
+
+func (s panickyStore) Claim(_ context.Context, key string, _ time.Duration) (bool, error) {
+	if strings.Contains(key, s.on) {
+		panic("claim " + key)
+	}
+	return true, nil
+}
+
+func (panickyStore) Release(context.Context, string) error { return nil }
+
+// countingPanics counts panics.
+type countingPanics struct {
+	noMetrics
+	n atomic.Int64
+}
+
+func (c *countingPanics) Panic() { c.n.Add(1) }
+
+// TestAPanicEndsItsRequestNotTheBot: a request whose work panics gets the
+// error reply, the panic is logged with its id and counted, and the next
+// request, on the same single worker, is answered; a digest that panics
+// is an error.
+func TestAPanicEndsItsRequestNotTheBot(t *testing.T) {
+	counts := &countingPanics{}
+	h := start(t, false, 1, func(c *Config) { c.Shared, c.Metrics = panickyStore{"Boom"}, counts })
+	h.event("EvBoom", slackfake.Mention("C1", "U1", "800.1", "", "<@UBOT> who is Lajcak?"))
+	h.event("EvFine", slackfake.Mention("C1", "U1", "800.2", "", "<@UBOT> who is Lajcak?"))
+	posts := settle(t, h.fake, 2)
+	var got []string
+	for _, p := range posts {
+		got = append(got, p.ThreadTS+" "+strconv.FormatBool(strings.Contains(p.Text, "something went wrong")))
+	}
+	if want := []string{"800.1 true", "800.2 false"}; !slices.Equal(got, want) {
+		t.Errorf("posts (thread, apology): %q, want %q", got, want)
+	}
+	logs := h.logs.String()
+	if !strings.Contains(logs, `"level":"error","id":"EvBoom","panic":"claim seen:EvBoom"`) {
+		t.Errorf("the panic was not logged with its id:\n%s", logs)
+	}
+	dg := h.bot.cfg.Digests.Today(time.Now().UTC())
+	if posted, err := h.bot.PublishDigest(context.Background(), "CBoom", dg); posted || err == nil {
+		t.Errorf("a digest that panicked: posted %v, error %v", posted, err)
+	}
+	if n := counts.n.Load(); n != 2 {
+		t.Errorf("%d panics counted, want 2", n)
 	}
 }

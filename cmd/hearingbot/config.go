@@ -259,14 +259,19 @@ func (c Config) digestSettings(needChannels bool) (*time.Location, cron.Schedule
 var channelID = regexp.MustCompile(`^[CGD][A-Z0-9]+$`)
 
 // sharedStore connects to HEARINGBOT_REDIS_URL, or returns no store when it
-// is unset: the bot then works alone. close releases the connections.
-func (c Config) sharedStore() (store slackbot.Shared, close func(), err error) {
+// is unset: the bot then works alone. close releases the connections; warn
+// is told what the URL is taken with a warning for (TLS that checks no
+// certificate).
+func (c Config) sharedStore(warn func(string)) (store slackbot.Shared, close func(), err error) {
 	if c.RedisURL == "" {
 		return nil, func() {}, nil
 	}
 	r, err := sharedpkg.New(c.RedisURL)
 	if err != nil {
 		return nil, nil, err
+	}
+	if w := r.Warning(); w != "" {
+		warn(w)
 	}
 	return r, func() { r.Close() }, nil
 }

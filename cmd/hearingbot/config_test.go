@@ -164,3 +164,23 @@ func TestCheckReadsTheContentFolderServeWould(t *testing.T) {
 		t.Errorf("a theme that finds nothing passed check: exit %d %s", code, stderr)
 	}
 }
+
+// TestConfigChecksTheRedisURL: config warns of TLS that checks no
+// certificate, refuses an absurd database number, and says what is wrong
+// with a URL without quoting any of its password.
+func TestConfigChecksTheRedisURL(t *testing.T) {
+	for _, tc := range []struct{ url, says string }{
+		{"rediss://:Qx7pw@redis.example:6379/0?skip_verify=true", "\nwarning: HEARINGBOT_REDIS_URL: skip_verify=true: "},
+		{"redis://:Qx7pw@redis.example:6379/99999999999", "HEARINGBOT_REDIS_URL: the database number is out of range: use 0 to 999"},
+		{"redis://:Qx7%ZZpw@redis.example:6379/0", "HEARINGBOT_REDIS_URL: not a Redis URL: a % not followed by two hexadecimal digits (write a % in the password as %25)"},
+	} {
+		slackEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "HEARINGBOT_REDIS_URL": tc.url})
+		code, stdout, stderr := runMain(t, "", "config")
+		if warning := strings.Contains(tc.says, "warning"); warning != (code == exitOK) {
+			t.Errorf("%s: exit %d", tc.url, code)
+		}
+		if out := stdout + stderr; !strings.Contains(out, tc.says) || strings.Contains(out, "Qx7") || strings.Contains(out, "ZZ") {
+			t.Errorf("%s: want %q, and nothing of the password:\n%s", tc.url, tc.says, out)
+		}
+	}
+}

@@ -23,6 +23,7 @@ type digestFlags struct {
 func digestCommand(ctx context.Context, cfg Config, d *digest.Digester, e *answer.Engine, f digestFlags, s Streams, style term.Style) error {
 	loc, _, err := cfg.digestSettings(f.post)
 	var store slackbot.Shared
+	var warning string // the store's, logged once there is a logger
 	if f.post {
 		var post []string // what posting needs besides (no app token or signing secret)
 		if p := cfg.botTokenProblem(); p != "" {
@@ -31,7 +32,7 @@ func digestCommand(ctx context.Context, cfg Config, d *digest.Digester, e *answe
 		post = append(post, cfg.logProblems()...)
 		var closeStore func()
 		var storeErr error
-		store, closeStore, storeErr = cfg.sharedStore()
+		store, closeStore, storeErr = cfg.sharedStore(func(w string) { warning = w })
 		if storeErr == nil {
 			defer closeStore()
 		}
@@ -57,6 +58,9 @@ func digestCommand(ctx context.Context, cfg Config, d *digest.Digester, e *answe
 		return term.WriteDigest(s.Out, dg, style)
 	}
 	log := cfg.logger(s.Err).With().Str("component", "digest").Logger()
+	if warning != "" {
+		log.Warn().Msg(warning)
+	}
 	bot, err := slackbot.New(ctx, e, slackbot.Config{BotToken: cfg.SlackBotToken, APIURL: cfg.apiURL(), Log: log, Shared: store})
 	if err != nil {
 		return err

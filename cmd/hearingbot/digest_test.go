@@ -77,7 +77,7 @@ func TestDigestPostSaysAllProblems(t *testing.T) {
   HEARINGBOT_DIGEST_CHANNELS: "general" is not a channel id (C…, G… or D…, as in the channel's details)
   SLACK_BOT_TOKEN is not set: set it to the app's bot token (xoxb-...)
   HEARINGBOT_LOG_FORMAT: "xml" is not auto, json or console
-  HEARINGBOT_REDIS_URL: not a Redis URL: redis: invalid URL scheme: memcached
+  HEARINGBOT_REDIS_URL: not a Redis URL: it does not start with redis:// (or rediss:// for TLS)
 `
 	if code != exitError || stdout != "" || stderr != want {
 		t.Errorf("exit %d, stdout %q, stderr (-want +got):\n%s", code, stdout, cmp.Diff(want, stderr))

@@ -27,10 +27,14 @@ func showConfig(cfg Config, s Streams) error {
 	} else {
 		e.Close()
 	}
-	if _, closeStore, err := cfg.sharedStore(); err != nil {
+	var warnings []string
+	if _, closeStore, err := cfg.sharedStore(func(w string) { warnings = append(warnings, w) }); err != nil {
 		errs = append(errs, err)
 	} else {
 		closeStore()
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(s.Out, "\nwarning: %s\n", w)
 	}
 	if err := allProblems("serve would not start", errs...); err != nil {
 		return err

@@ -91,7 +91,7 @@ func serve(ctx context.Context, cfg Config, s Streams) error {
 		return err
 	}
 	defer e.Close()
-	store, closeStore, err := cfg.sharedStore()
+	store, closeStore, err := cfg.sharedStore(func(w string) { log.Warn().Msg(w) })
 	if err != nil {
 		return err
 	}

@@ -16,9 +16,11 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	sharedpkg "hearingbot/internal/shared"
 	"hearingbot/internal/shared/redistest"
 	"hearingbot/internal/slackfake"
 )
@@ -444,4 +446,87 @@ func TestTwoServesShareOneDigest(t *testing.T) {
 	if digests := len(fake.Roots("CDIGEST")); digests != 1 {
 		t.Errorf("%d digests posted by two replicas in a day, want 1", digests)
 	}
+}
+
+// TestServeLivesThroughAHostileRedis: a Redis (or anything on the path of a
+// plain redis://) that declares replies of 8 EiB and 1.4 GiB neither ends
+// serve nor costs it what it declares: every mention is answered, the
+// failures are counted, and serve allocates far less than one such reply.
+func TestServeLivesThroughAHostileRedis(t *testing.T) {
+	var n atomic.Int64
+	redis := redistest.StartFake(t, func([]string) string {
+		if n.Add(1)%2 == 0 {
+			return "$1500000000\r\n"
+		}
+		return "$9223372036854775806\r\n"
+	})
+	fake := slackfake.New()
+	defer fake.Close()
+	_, stop, addr := serveHTTP(t, fake, map[string]string{"HEARINGBOT_REDIS_URL": redis.URL})
+	waitReady(t, addr)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const mentions = 20
+	for i := range mentions {
+		postEvent(t, addr, fmt.Sprint("EvHostile", i), slackfake.Mention("C1", "U1", fmt.Sprintf("9.%d", i), "", "<@UBOT> who is Lajcak?"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	posts, err := fake.WaitPosts(ctx, mentions)
+	if err != nil {
+		t.Fatalf("%d of %d mentions answered: %v", len(fake.Posts()), mentions, err)
+	}
+	for _, p := range posts {
+		if strings.Contains(p.Text, "something went wrong") {
+			t.Errorf("%s: an apology, not an answer", p.ThreadTS)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	res, err := http.Get("http://" + addr + metricsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var rss float64
+	for line := range strings.Lines(string(metrics)) {
+		fmt.Sscanf(line, "process_resident_memory_bytes %g", &rss)
+	}
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("%d mentions answered against %d hostile replies: %d MiB allocated meanwhile, heap %d MiB, RSS %.0f MiB",
+		mentions, n.Load(), allocated>>20, after.HeapInuse>>20, rss/(1<<20))
+	if allocated > 300<<20 {
+		t.Errorf("serve allocated %d MiB", allocated>>20)
+	}
+	if !strings.Contains(string(metrics), fmt.Sprintf("hearingbot_redis_errors_total %d", mentions)) {
+		t.Errorf("want %d Redis failures counted:\n%s", mentions, metrics)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// TestServeWarnsOfUncheckedTLS: rediss:// with skip_verify=true is taken,
+// with a warning in the log.
+func TestServeWarnsOfUncheckedTLS(t *testing.T) {
+	fake := slackfake.New()
+	defer fake.Close()
+	logs, stop, addr := serveHTTP(t, fake, map[string]string{"HEARINGBOT_REDIS_URL": "rediss://:pw@127.0.0.1:1/0?skip_verify=true"})
+	waitReady(t, addr)
+	if level := logField(t, logs, sharedWarning(t), "level"); level != "warn" || strings.Contains(logs.String(), "pw@") {
+		t.Errorf("the warning at %q:\n%s", level, logs)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// sharedWarning is the warning of a Redis URL with skip_verify=true.
+func sharedWarning(t *testing.T) string {
+	r, err := sharedpkg.New("rediss://host/0?skip_verify=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	return r.Warning()
 }

@@ -31,6 +31,7 @@ type Metrics struct {
 	digests     *prometheus.CounterVec
 	feedback    *prometheus.CounterVec
 	redisErrors prometheus.Counter
+	panics      prometheus.Counter
 }
 
 // New returns the metrics, with Go runtime and process metrics and
@@ -58,12 +59,14 @@ func New(version string) *Metrics {
 			Help: "Answers people marked helpful or not_helpful, once per person and answer."}, []string{"verdict"}),
 		redisErrors: prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "redis_errors_total",
 			Help: "Calls to the shared store (HEARINGBOT_REDIS_URL) that failed; the replica went on alone."}),
+		panics: prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "panics_total",
+			Help: "Requests (and digests) whose work panicked: the asker got the error reply, the bot went on."}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: "build_info",
 		Help:        "The build: always 1, labelled with the version.",
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()}})
 	build.Set(1)
-	m.reg.MustRegister(m.requests, m.answer, m.abstentions, m.slackErrors, m.retries, m.duplicates, m.digests, m.feedback, m.redisErrors, build,
+	m.reg.MustRegister(m.requests, m.answer, m.abstentions, m.slackErrors, m.retries, m.duplicates, m.digests, m.feedback, m.redisErrors, m.panics, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -123,5 +126,12 @@ func (m *Metrics) Feedback(verdict string) {
 func (m *Metrics) RedisError() {
 	if m != nil {
 		m.redisErrors.Inc()
+	}
+}
+
+// Panic counts a request (or a digest) whose work panicked.
+func (m *Metrics) Panic() {
+	if m != nil {
+		m.panics.Inc()
 	}
 }

@@ -16,6 +16,7 @@ func TestMetricsAreExposed(t *testing.T) {
 	m.SlackError("rate_limited", true)
 	m.SlackError("refused", false)
 	m.Digest("skipped")
+	m.Panic()
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -28,6 +29,7 @@ func TestMetricsAreExposed(t *testing.T) {
 		`hearingbot_slack_api_retries_total{reason="rate_limited"} 1`,
 		`hearingbot_slack_api_errors_total{reason="refused"} 1`,
 		`hearingbot_digests_total{outcome="skipped"} 1`,
+		`hearingbot_panics_total 1`,
 		`hearingbot_build_info{goversion="go`,
 		`version="v1.2.3"} 1`,
 		`process_resident_memory_bytes`,
@@ -47,4 +49,5 @@ func TestNilMetricsRecordNothing(t *testing.T) {
 	m.Answer(time.Millisecond, false)
 	m.SlackError("network", true)
 	m.Digest("posted")
+	m.Panic()
 }

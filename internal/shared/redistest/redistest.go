@@ -1,6 +1,8 @@
-// Package redistest starts a real Redis server for tests: Debian's
+// Package redistest starts Redis servers for tests: Start, Debian's
 // redis-server (.ci/run installs it), on a free loopback port, with no
-// persistence. Without the binary a test is skipped, or fails in CI.
+// persistence (without the binary a test is skipped, or fails in CI); and
+// StartFake, a stand-in that answers what the test tells it to, for a Redis
+// that misbehaves.
 package redistest
 
 import (
