@@ -36,7 +36,7 @@ func dev(ctx context.Context, cfg Config, s Streams) error {
 	if err != nil {
 		return fmt.Errorf("%s_ADDR: %w", envPrefix, err)
 	}
-	srv := &http.Server{Handler: ui.Handler(), ReadHeaderTimeout: 5 * time.Second, MaxHeaderBytes: maxHeaderBytes}
+	srv := &http.Server{Handler: ui.Handler(ln.Addr()), ReadHeaderTimeout: 5 * time.Second, MaxHeaderBytes: maxHeaderBytes}
 	go srv.Serve(ln)
 	fmt.Fprintf(s.Out, "hearingbot dev: open http://%s/ (or http://%s/?q=Who+moderated+the+first+panel%%3F); Ctrl-C stops\n", ln.Addr(), ln.Addr())
 	<-ctx.Done()

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -106,8 +107,11 @@ func (s *Server) Close() {
 // Handler serves the page (/, with ?q= asking on load), its script and
 // style, and the API it calls: POST /api/say, POST /api/click, GET
 // /api/messages?view=channel|dm, POST /api/home (the person opens the Home
-// tab) and GET /api/home.
-func (s *Server) Handler() http.Handler {
+// tab) and GET /api/home. listen is the address it is served on (a
+// listener's Addr): only requests the page itself makes there are
+// answered; a Host that is not that address or an Origin that is not the
+// page's is refused (403), and so is a POST that is not JSON (415).
+func (s *Server) Handler(listen net.Addr) http.Handler {
 	mux := http.NewServeMux()
 	files, _ := fs.Sub(static, "static")
 	mux.Handle("GET /", http.FileServerFS(files))
@@ -116,7 +120,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/messages", s.messages)
 	mux.HandleFunc("POST /api/home", s.openHome)
 	mux.HandleFunc("GET /api/home", s.home)
-	return mux
+	return newGuard(listen, mux)
 }
 
 // say turns what the person typed into what Slack would send the bot.

@@ -50,7 +50,9 @@ func page(t *testing.T) (ctx context.Context, base string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(ui.Close)
-	srv := httptest.NewServer(ui.Handler())
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config.Handler = ui.Handler(srv.Listener.Addr())
+	srv.Start()
 	t.Cleanup(srv.Close)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
