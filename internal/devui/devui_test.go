@@ -161,6 +161,9 @@ func TestRefused(t *testing.T) {
 		{"no button", http.MethodPost, "/api/click", `{"view":"home"}`},
 		{"a click nowhere", http.MethodPost, "/api/click", `{"action":"ask0","view":"elsewhere"}`},
 		{"messages of nowhere", http.MethodGet, "/api/messages?view=home", ""},
+		{"a thread that is no message", http.MethodPost, "/api/say", `{"text":"/hearing panels","thread":"1/../x"}`},
+		{"a cursor that is no number", http.MethodGet, "/api/messages?view=channel&after=last", ""},
+		{"a cursor before the first", http.MethodGet, "/api/messages?view=channel&after=-1", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
