@@ -1,9 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -87,4 +95,114 @@ func TestDevStaysOnTheLoopback(t *testing.T) {
 			t.Errorf("exit %d, %q", code, stderr)
 		}
 	})
+}
+
+// TestDevMemory measures what 3,000 messages of 16 KB cost hearingbot dev,
+// in a process of its own, and what 40 pages loading the conversation at
+// once add; the figures are in SECURITY.md. Run it with
+//
+//	go test ./cmd/hearingbot -run TestDevMemory -dev-memory -v
+func TestDevMemory(t *testing.T) {
+	if !*devMemory {
+		t.Skip("run with -dev-memory to measure (a minute or two)")
+	}
+	cmd := exec.Command(os.Args[0], "dev")
+	cmd.Env = append(os.Environ(), "RUN_AS_HEARINGBOT=1", "HEARINGBOT_ADDR=127.0.0.1:0", "HEARINGBOT_LOG_LEVEL=error")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	_, rest, _ := strings.Cut(line, "open http://")
+	addr, _, _ := strings.Cut(rest, "/")
+	base := "http://" + addr
+	rss := func(field string) int64 { // in MiB
+		status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+		for _, l := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(l, field+":"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				return kb >> 10
+			}
+		}
+		return 0
+	}
+	t.Logf("started: RSS %d MiB", rss("VmRSS"))
+
+	// A page following the conversation, as the script does.
+	var page devPage
+	const messages, size = 3000, 16_000
+	for i := range messages {
+		text := fmt.Sprintf("Who moderated the first panel? %d", i)
+		text += strings.Repeat(" and then", size/9)[:size-len(text)]
+		body, _ := json.Marshal(map[string]string{"text": text})
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/say", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", base)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("say %d: %v %v", i, res, err)
+		}
+		res.Body.Close()
+		for end := time.Now().Add(time.Minute); i%100 == 99 && page.answers < i+1 && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			page.follow(t, base) // the bot keeps up: none is told it is busy
+		}
+	}
+	for end := time.Now().Add(time.Minute); page.answers < messages && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		page.follow(t, base)
+	}
+	t.Logf("%d messages of %d bytes, %d answers: RSS %d MiB, peak %d MiB; the page got %d MiB in %d responses, the largest %d KiB",
+		messages, size, page.answers, rss("VmRSS"), rss("VmHWM"), page.bytes>>20, page.responses, page.largest>>10)
+
+	var wg sync.WaitGroup
+	loads := make([]devPage, 40)
+	for i := range loads {
+		wg.Go(func() { loads[i].follow(t, base) })
+	}
+	wg.Wait()
+	t.Logf("40 pages loading it at once: %d messages (the newest), %d KiB in %d responses each, the largest %d KiB: RSS %d MiB, peak %d MiB",
+		loads[0].messages, loads[0].bytes>>10, loads[0].responses, loads[0].largest>>10, rss("VmRSS"), rss("VmHWM"))
+	if peak := rss("VmHWM"); peak >= 150 {
+		t.Errorf("peak RSS %d MiB, want under 150", peak)
+	}
+}
+
+// devPage follows /api/messages from its cursor, as the page's script does.
+type devPage struct {
+	cursor                                       int64
+	messages, answers, responses, bytes, largest int
+}
+
+func (p *devPage) follow(t *testing.T, base string) {
+	for more := true; more; {
+		res, err := http.Get(fmt.Sprintf("%s/api/messages?view=channel&after=%d", base, p.cursor))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		var b struct {
+			Cursor   int64
+			Messages []struct{ Bot, Deleted bool }
+			More     bool
+		}
+		if err := json.Unmarshal(body, &b); err != nil {
+			t.Errorf("%d: %v", res.StatusCode, err)
+			return
+		}
+		for _, m := range b.Messages {
+			if !m.Deleted {
+				p.messages++
+			}
+			if m.Bot && !m.Deleted {
+				p.answers++
+			}
+		}
+		p.cursor, more = b.Cursor, b.More
+		p.responses, p.bytes, p.largest = p.responses+1, p.bytes+len(body), max(p.largest, len(body))
+	}
 }
