@@ -37,6 +37,7 @@ type Config struct {
 
 	Addr            string        `envconfig:"ADDR" default:":3000"`
 	MetricsAddr     string        `envconfig:"METRICS_ADDR"`
+	DevPublic       bool          `envconfig:"DEV_PUBLIC" default:"false"`
 	Workers         int           `envconfig:"WORKERS" default:"64"`
 	Queue           int           `envconfig:"QUEUE" default:"1000"`
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"25s"`
@@ -144,6 +145,10 @@ func (c *Config) unparsable() []string {
 			if _, err := time.ParseDuration(strings.TrimSpace(raw)); err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %q is not a duration (e.g. 25s, 1m)", v.Name, raw))
 			}
+		case bool:
+			if _, err := strconv.ParseBool(strings.TrimSpace(raw)); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %q is not true or false", v.Name, raw))
+			}
 		}
 	}
 	return problems
@@ -206,6 +211,15 @@ func (c Config) slackMode() (mode, error) {
 		return "", listProblems("configuration", problems)
 	}
 	return m, nil
+}
+
+// devAddr is where dev listens: HEARINGBOT_ADDR when it is set (its
+// default is serve's), else the loopback's port 3000.
+func (c Config) devAddr() string {
+	if os.Getenv(envPrefix+"_ADDR") != "" {
+		return c.Addr
+	}
+	return "127.0.0.1:3000"
 }
 
 // botTokenProblem says what is wrong with SLACK_BOT_TOKEN, or "".

@@ -131,6 +131,8 @@ Example:
 Serves a page that looks like a Slack channel, on HEARINGBOT_ADDR (by default
 127.0.0.1:3000, this machine only), to try the bot without Slack: what you type
 goes through the bot's real Slack edge to a Slack stand-in in the same process.
+It listens on the loopback only: an address beyond it (:3000, a network's
+address) is refused unless HEARINGBOT_DEV_PUBLIC=true.
 
 Example:
   hearingbot dev, then open http://127.0.0.1:3000/?q=Who+moderated+the+first+panel%3F

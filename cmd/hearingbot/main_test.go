@@ -6,13 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestMain runs the tests, or, with RUN_AS_HEARINGBOT=1, is hearingbot
@@ -315,33 +313,5 @@ func TestFollowUpsOnTheCommandLine(t *testing.T) {
 	}
 	if code, _, stderr := runMain(t, "", "ask", "--context", "{not json", "and?"); code != exitUsage {
 		t.Errorf("a bad --context: exit %d %s", code, stderr)
-	}
-}
-
-// TestDevServesThePage: hearingbot dev serves the page and answers through
-// it, on the address given.
-func TestDevServesThePage(t *testing.T) {
-	t.Setenv("HEARINGBOT_ADDR", "127.0.0.1:0")
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
-	done := make(chan int, 1)
-	go func() { done <- Main(ctx, []string{"dev"}, Streams{Out: out, Err: &bytes.Buffer{}}) }()
-	var addr string
-	for end := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if _, rest, ok := strings.Cut(out.String(), "open http://"); ok {
-			addr, _, _ = strings.Cut(rest, "/")
-		}
-	}
-	if addr == "" {
-		t.Fatalf("no address: %q", out.String())
-	}
-	res, err := http.Get("http://" + addr + "/?q=Who+moderated+the+first+panel%3F")
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("the page: %v %v", res, err)
-	}
-	res.Body.Close()
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Errorf("exit %d", code)
 	}
 }

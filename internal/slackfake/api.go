@@ -142,6 +142,9 @@ func (s *Server) postMessage(r *http.Request) any {
 		}
 	}
 	s.history[channel] = append(s.history[channel], m)
+	if n := len(s.history[channel]) - s.maxPosts; s.maxPosts > 0 && n > 0 {
+		s.history[channel] = dropOldest(s.history[channel], n)
+	}
 	s.recordLocked(Post{
 		Method: "chat.postMessage", Channel: channel, ThreadTS: m.ThreadTS, TS: m.TS,
 		Text: m.Text, Blocks: blocks, Metadata: metadata,

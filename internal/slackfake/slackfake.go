@@ -52,16 +52,25 @@ func WithPingInterval(d time.Duration) Option {
 	}
 }
 
+// WithMaxPosts keeps the last n posts, and the last n messages of each
+// channel's history, dropping the oldest (n <= 0 keeps all, the default):
+// for a stand-in that runs for as long as a person uses it (hearingbot dev).
+func WithMaxPosts(n int) Option {
+	return func(s *Server) { s.maxPosts = max(n, 0) }
+}
+
 // Server is a fake Slack. Create it with New and Close it when done.
 type Server struct {
 	hs           *httptest.Server
 	pingInterval time.Duration
+	maxPosts     int // 0: no limit
 	closeOnce    sync.Once
 	done         chan struct{} // closed by Close
 
 	mu       sync.Mutex
 	changed  chan struct{} // closed and replaced whenever posts or acks grow
 	posts    []Post
+	dropped  int // posts dropped by maxPosts, before posts[0]
 	calls    map[string]int
 	history  map[string][]*message // per channel, oldest first
 	lastTS   int64                 // microseconds of the last ts given
@@ -156,6 +165,16 @@ func (s *Server) Posts() []Post {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.posts)
+}
+
+// PostsAfter returns the posts that arrived after the first n, and how
+// many have arrived: pass that back to get only the newer ones. Posts that
+// WithMaxPosts dropped before they were asked for are not returned.
+func (s *Server) PostsAfter(n int) ([]Post, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	total := s.dropped + len(s.posts)
+	return slices.Clone(s.posts[min(max(n-s.dropped, 0), len(s.posts)):]), total
 }
 
 // Roots returns the posts in channel that are not thread replies, as a
@@ -355,7 +374,17 @@ func tsMicros(ts string) int64 {
 func (s *Server) recordLocked(p Post) {
 	p.At = time.Now()
 	s.posts = append(s.posts, p)
+	if n := len(s.posts) - s.maxPosts; s.maxPosts > 0 && n > 0 {
+		s.posts = dropOldest(s.posts, n)
+		s.dropped += n
+	}
 	s.notifyLocked()
+}
+
+// dropOldest drops the first n of list, letting go of what they hold.
+func dropOldest[T any](list []T, n int) []T {
+	clear(list[:n])
+	return list[n:]
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -159,6 +159,58 @@ func TestPostMessageAndHistory(t *testing.T) {
 	}
 }
 
+// TestMaxPosts: a stand-in with WithMaxPosts keeps the newest posts and
+// the newest messages of a channel's history; PostsAfter hands out each
+// post once, however many were dropped.
+func TestMaxPosts(t *testing.T) {
+	s := New(WithMaxPosts(3))
+	defer s.Close()
+	api := newAPI(s)
+	post := func(texts ...string) {
+		for _, text := range texts {
+			if _, _, err := api.PostMessage("C1", slack.MsgOptionText(text, false)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	textsOf := func(ps []Post) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Text)
+		}
+		return out
+	}
+	post("a", "b")
+	first, n := s.PostsAfter(0)
+	if diff := cmp.Diff([]string{"a", "b"}, textsOf(first)); diff != "" || n != 2 {
+		t.Errorf("PostsAfter(0) = %d (-want +got):\n%s", n, diff)
+	}
+	post("c", "d", "e")
+	if diff := cmp.Diff([]string{"c", "d", "e"}, textsOf(s.Posts())); diff != "" {
+		t.Errorf("Posts (-want +got):\n%s", diff)
+	}
+	for _, c := range []struct {
+		after int
+		want  []string
+	}{{0, []string{"c", "d", "e"}}, {2, []string{"c", "d", "e"}}, {3, []string{"d", "e"}}, {5, nil}, {9, nil}} {
+		got, n := s.PostsAfter(c.after)
+		if diff := cmp.Diff(c.want, textsOf(got)); diff != "" || n != 5 {
+			t.Errorf("PostsAfter(%d) = %d (-want +got):\n%s", c.after, n, diff)
+		}
+	}
+	hist, err := api.GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: "C1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, m := range hist.Messages {
+		kept = append(kept, m.Text)
+	}
+	if diff := cmp.Diff([]string{"e", "d", "c"}, kept); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+}
+
 func TestHistoryOrderAndRange(t *testing.T) {
 	s := New()
 	defer s.Close()

@@ -7,6 +7,8 @@ package browsertest
 import (
 	"context"
 	"flag"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -50,7 +52,9 @@ func page(t *testing.T) (ctx context.Context, base string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(ui.Close)
-	srv := httptest.NewServer(ui.Handler())
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config.Handler = ui.Handler(srv.Listener.Addr())
+	srv.Start()
 	t.Cleanup(srv.Close)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
@@ -171,6 +175,36 @@ func TestThePageAsAPersonSeesIt(t *testing.T) {
 	if channel != 0 {
 		t.Errorf("the person's messages with the bot show the channel's")
 	}
+}
+
+// TestALongConversation: a conversation longer than one response of the
+// page's API is drawn whole, batch after batch, and then only what changes:
+// a /hearing reply, gone when it is shared, its shared copy in its place.
+func TestALongConversation(t *testing.T) {
+	ctx, base := page(t)
+	const asked = 24 // of 16 KB each
+	for i := range asked {
+		body := fmt.Sprintf(`{"text":"Who moderated the first panel? %d%s"}`, i, strings.Repeat(" and then", 1800))
+		res, err := http.Post(base+"/api/say", "application/json", strings.NewReader(body))
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("say: %v %v", res, err)
+		}
+		res.Body.Close()
+	}
+	step := func(name string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	step("the conversation", chromedp.Do(ctx, chromedp.Navigate(base), holds(fmt.Sprintf(`document.querySelectorAll(".msg").length === %d`, 2*asked)),
+		holds(fmt.Sprintf(`document.querySelectorAll(".msg.thread:has(.avatar.bot)").length === %d`, asked))))
+	step("/hearing who", say(ctx, "/hearing who Claire Falconer"))
+	step("its reply", chromedp.Do(ctx, holds(rows(".ephemeral", "Claire Falconer")+".length === 1")))
+	step("share it", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.ephemeral button[data-action="share"]`))))
+	step("shared", chromedp.Do(ctx, holds(rows(".ephemeral", "Claire Falconer")+".length === 0"),
+		holds(rows(":not(.ephemeral)", "Claire Falconer")+".length === 1"),
+		holds(fmt.Sprintf(`document.querySelectorAll(".msg").length === %d`, 2*asked+1))))
 }
 
 // TestScreenshots writes the README's pictures with -write-docs:

@@ -9,7 +9,10 @@ const replying = document.getElementById("replying");
 const header = document.querySelector("main header");
 let view = "channel"; // what the page shows: "channel", "dm" (the person's messages with the bot) or "home" (its Home tab)
 let thread = "";   // the thread the next message goes to, or ""
-let last = "";     // what was last rendered, as JSON
+let last = "";     // the Home tab last rendered, as JSON
+let shown = [];    // the view's messages, by order
+let cursor = 0;    // the server's last change that shown has
+let shows = 0;     // how many times a view was opened: what comes for an earlier one is not drawn
 
 // views are each view's header and message box prompt (the Home tab has no box).
 const views = {
@@ -95,6 +98,27 @@ function block(b, message) {
   return div;
 }
 
+// merge applies a response of /api/messages to shown: messages new or
+// changed since the cursor, deleted ones, and the oldest the server still
+// holds (it drops older ones). It says whether anything changed.
+function merge(batch) {
+  let changed = false;
+  for (const m of batch.messages) {
+    const i = shown.findIndex((s) => s.id === m.id);
+    if (m.deleted) {
+      if (i >= 0) { shown.splice(i, 1); changed = true; }
+      continue;
+    }
+    if (i >= 0) shown[i] = m; else shown.push(m);
+    changed = true;
+  }
+  const kept = shown.filter((m) => m.order >= batch.oldest);
+  if (kept.length !== shown.length) { shown = kept; changed = true; }
+  shown.sort((a, b) => a.order - b.order);
+  cursor = batch.cursor;
+  return changed;
+}
+
 function render(messages) {
   const byThread = new Map();
   for (const m of messages) if (m.thread) (byThread.get(m.thread) || byThread.set(m.thread, []).get(m.thread)).push(m);
@@ -122,7 +146,10 @@ function renderHome(blocks) {
 // show switches the page to a view.
 function show(v) {
   view = v;
+  shows++;
   last = "";
+  shown = [];
+  cursor = 0;
   thread = "";
   replying.hidden = true;
   list.replaceChildren();
@@ -159,16 +186,44 @@ async function send(path, body) {
   poll();
 }
 
+// poll brings the view up to date: the Home tab as published, or the
+// messages changed since the cursor, batch after batch while more wait.
+// One poll runs at a time; a poll asked for meanwhile runs after it.
+let polling = false, again = false;
 async function poll() {
-  const showing = view;
+  if (polling) { again = true; return; }
+  polling = true;
   try {
-    const res = await fetch(showing === "home" ? "/api/home" : "/api/messages?view=" + showing, { cache: "no-store" });
-    const json = await res.text();
-    // What comes for a view the person has left is not drawn.
-    if (showing !== view || json === last) return;
-    last = json;
-    if (showing === "home") renderHome(JSON.parse(json));
-    else render(JSON.parse(json));
+    do { again = false; await update(); } while (again);
+  } finally { polling = false; }
+}
+
+async function update() {
+  const showing = view, opened = shows;
+  try {
+    if (showing === "home") {
+      const json = await (await fetch("/api/home", { cache: "no-store" })).text();
+      // What comes for a view the person has left is not drawn.
+      if (opened !== shows || json === last) return;
+      last = json;
+      renderHome(JSON.parse(json));
+      return;
+    }
+    let changed = false, more = true;
+    while (more) {
+      const res = await fetch(`/api/messages?view=${showing}&after=${cursor}`, { cache: "no-store" });
+      if (!res.ok) return;
+      const batch = await res.json();
+      if (opened !== shows) return;
+      if (batch.cursor < cursor) {
+        // A server started afresh: its changes are numbered anew.
+        shown = []; cursor = 0; changed = true;
+        continue;
+      }
+      changed = merge(batch) || changed;
+      more = batch.more;
+    }
+    if (changed) render(shown);
   } catch (e) { /* the server restarts: try again */ }
 }
 
