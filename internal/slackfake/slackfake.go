@@ -353,6 +353,18 @@ func (s *Server) Plant(channel, user, threadTS, text string) string {
 	return ts
 }
 
+// PlantUndecodable adds to a thread a message whose blocks are not Block
+// Kit (a string), as a newer Slack might send one: a client that decodes
+// blocks strictly fails on the whole page. It returns the message's ts.
+func (s *Server) PlantUndecodable(channel, user, threadTS string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := s.nextTSLocked()
+	s.history[channel] = append(s.history[channel], &message{Type: "message", User: user, Text: "?", TS: ts, ThreadTS: threadTS,
+		Blocks: json.RawMessage(`"not blocks"`)})
+	return ts
+}
+
 // nextTSLocked returns a new message ts: the time now, as Slack's are (so
 // history's oldest and latest filter them as Slack would), and increasing.
 func (s *Server) nextTSLocked() string {
