@@ -325,7 +325,8 @@ func TestFollowUpsWhenTheThreadCannotBeRead(t *testing.T) {
 			h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "500.1", "", "<@UBOT> Who moderated the first panel?"))
 			waitUntil(t, func() bool { return len(h.fake.Posts()) == 1 })
 			h.fake.FailNextWith("conversations.replies", "missing_scope")
-			h.fake.PlantUndecodable("C1", "U3", "500.1")                                                      // and a page slack-go cannot decode
+			// and a page slack-go cannot decode
+			h.fake.PlantUndecodable("C1", "U3", "500.1")
 			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U2", "600.2", "600.1", "and the second one?")) // not the bot's
 			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "500.2", "500.1", "and the second one?"))
 			got := h.posts(2)
