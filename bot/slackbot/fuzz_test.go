@@ -43,7 +43,7 @@ func FuzzVerify(f *testing.F) {
 		r := httptest.NewRequest(http.MethodPost, EventsPath, bytes.NewReader(body))
 		r.Header.Set("X-Slack-Request-Timestamp", ts)
 		r.Header.Set("X-Slack-Signature", sig)
-		got, status, err := verified(httptest.NewRecorder(), r, secret)
+		got, status, err := verified(httptest.NewRecorder(), r, secret, newReaders(defaultLimits))
 		fresh := offset > -299 && offset < 299 // a margin for the clock moving during the test
 		stale := offset < -301 || offset > 301
 		right := sig == sign(secret, ts, body)

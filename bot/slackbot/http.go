@@ -20,19 +20,6 @@ import (
 // message it was on, and the bot's largest messages are about 20 KB.
 const MaxBody = 64 << 10
 
-// Until a request's signature is checked, anyone can send it. These bound
-// what such requests can cost: how many bodies are read at once (beyond it,
-// 503 at once), in buffers of MaxBody reused from request to request, and
-// for how long a body may take to arrive.
-const (
-	maxUnverified = 1024 // 64 MiB of buffers at most
-	bodyDeadline  = 5 * time.Second
-)
-
-// bodies are the buffers unverified bodies are read into: a fixed size, so
-// a flood of bodies that never finish costs MaxBody each, not more.
-var bodies = sync.Pool{New: func() any { b := make([]byte, MaxBody+1); return &b }}
-
 // EventsPath is where Slack sends events, commands and interactivity in HTTP
 // mode, as with Slack's Bolt frameworks.
 const EventsPath = "/slack/events"
@@ -42,28 +29,35 @@ const EventsPath = "/slack/events"
 // checked against the signing secret before its body is used; a request
 // that fails is refused with nothing done. A good request is acknowledged
 // at once and answered by the workers.
+//
+// Until its signature is checked anyone can send a request, so what its
+// body costs is bounded: at most MaxBody, in a buffer that grows as its
+// bytes arrive, at a minimum pace, within a budget shared by the bodies
+// being read, from which the slowest is dropped to make room (see
+// defaultLimits).
 func (b *Bot) Handler(signingSecret string) http.Handler {
-	unverified := make(chan struct{}, maxUnverified)
+	return b.handler(signingSecret, newReaders(defaultLimits))
+}
+
+// handler is Handler reading the bodies it has not verified yet from bodies.
+func (b *Bot) handler(signingSecret string, bodies *readers) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		// A request refused before its body is read closes its connection:
+		// else the server would wait for the rest of the body first.
 		if r.ContentLength > MaxBody {
-			b.refused(w, http.StatusRequestEntityTooLarge, "body too large")
+			w.Header().Set("Connection", "close")
+			b.refused(w, errBodyTooLarge.status, errBodyTooLarge.reason)
 			return
 		}
-		select {
-		case unverified <- struct{}{}:
-		default:
-			b.refused(w, http.StatusServiceUnavailable, "too many requests being read")
-			return
-		}
-		body, status, err := verified(w, r, signingSecret)
-		<-unverified
+		body, status, err := verified(w, r, signingSecret, bodies)
 		if err != nil {
-			b.refused(w, status, reasons[status])
+			w.Header().Set("Connection", "close")
+			b.refused(w, status, err.Error()) // a fixed reason
 			return
 		}
 		ctype, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
@@ -129,42 +123,31 @@ func (b *Bot) ignored() {
 }
 
 // verified checks the request's timestamp and signature headers, then reads
-// at most MaxBody bytes, within bodyDeadline, and checks the signature over
-// them. Its errors may quote the headers: log its status's reason instead.
-func verified(w http.ResponseWriter, r *http.Request, secret string) ([]byte, int, error) {
+// its body from bodies, and checks the signature over it. Its errors are
+// *denial: their text is a fixed reason, what they wrap may quote the
+// headers.
+func verified(w http.ResponseWriter, r *http.Request, secret string, bodies *readers) ([]byte, int, error) {
 	v, err := slack.NewSecretsVerifier(r.Header, secret)
 	if err != nil {
-		return nil, http.StatusUnauthorized, err
+		return nil, errSignature.status, errSignature.because(err)
 	}
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyDeadline))
-	buf := bodies.Get().(*[]byte)
-	defer bodies.Put(buf)
-	n, err := io.ReadFull(r.Body, *buf)
-	switch {
-	case n > MaxBody:
-		return nil, http.StatusRequestEntityTooLarge, errTooLarge
-	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF):
-		return nil, http.StatusBadRequest, err
+	body, no := bodies.read(w, r.Body, r.ContentLength)
+	if no != nil {
+		return nil, no.status, no
 	}
-	body := (*buf)[:n]
 	if _, err := v.Write(body); err != nil {
-		return nil, http.StatusInternalServerError, err
+		return nil, errNotComputed.status, errNotComputed.because(err)
 	}
 	if err := v.Ensure(); err != nil {
-		return nil, http.StatusUnauthorized, err
+		return nil, errSignature.status, errSignature.because(err)
 	}
-	return bytes.Clone(body), http.StatusOK, nil
+	return body, http.StatusOK, nil
 }
 
-var errTooLarge = errors.New("body too large")
-
-// reasons are what a refusal's log line says, by status: fixed texts.
-var reasons = map[int]string{
-	http.StatusUnauthorized:          "bad timestamp or signature",
-	http.StatusRequestEntityTooLarge: "body too large",
-	http.StatusBadRequest:            "body not read in time",
-	http.StatusInternalServerError:   "signature not computed",
-}
+var (
+	errSignature   = &denial{status: http.StatusUnauthorized, reason: "bad timestamp or signature"}
+	errNotComputed = &denial{status: http.StatusInternalServerError, reason: "signature not computed"}
+)
 
 // serveEvent acknowledges an Events API request: URL verification is
 // answered with its challenge; an event the bot answers is queued.

@@ -132,7 +132,7 @@ func TestSigningTestVector(t *testing.T) {
 		r.Header.Set("X-Slack-Request-Timestamp", strconv.Itoa(vectorTimestamp))
 		r.Header.Set("X-Slack-Signature", sig)
 		time.Sleep(time.Until(at)) // the fake clock moves to the moment of the request
-		_, status, err := verified(httptest.NewRecorder(), r, vectorSecret)
+		_, status, err := verified(httptest.NewRecorder(), r, vectorSecret, newReaders(defaultLimits))
 		return status, err
 	}
 	synctest.Test(t, func(t *testing.T) {

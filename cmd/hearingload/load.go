@@ -40,6 +40,7 @@ type config struct {
 	baseline        bool
 	replicas        int    // HTTP mode: this many bots behind one URL, round-robin
 	redis           string // HEARINGBOT_REDIS_URL for the bots, or ""
+	slowFlood       int    // HTTP mode: slow unsigned connections held open meanwhile
 }
 
 const (
@@ -98,12 +99,23 @@ func run(ctx context.Context, c config, logw io.Writer) (*report, error) {
 		fmt.Fprintf(logw, "baseline: %.0f events/s for %s to a handler that only acknowledges…\n", c.rate, c.duration)
 		r.baselineAcks = baseline(ctx, c)
 	}
+	var f *flood
+	stopFlood := func() {}
+	if c.slowFlood > 0 {
+		fmt.Fprintf(logw, "opening %d slow unsigned connections…\n", c.slowFlood)
+		f = &flood{n: c.slowFlood, addr: bot.addr}
+		stopFlood = f.start(ctx)
+	}
 	fmt.Fprintf(logw, "sending %.0f events/s for %s in %s mode…\n", c.rate, c.duration, c.mode)
 
 	l := &load{c: c, fake: fake, bot: bot, bots: bots, client: newClient()}
 	l.send(ctx)
+	stopFlood()
+	if f != nil {
+		r.flood = f.report()
+	}
 	r.sent, r.redelivered = l.sent, int(l.redelivered.Load())
-	r.refused = int(l.refused.Load())
+	r.refused, r.refusedBy = int(l.refused.Load()), l.refusedBy
 
 	deadline := time.Now().Add(c.drain)
 	for time.Now().Before(deadline) && ctx.Err() == nil && distinct(fake.Posts(), channel) < r.sent {
@@ -314,6 +326,7 @@ type load struct {
 	refused     atomic.Int64
 	mu          sync.Mutex
 	acks        []time.Duration // HTTP mode: measured here
+	refusedBy   map[int]int     // HTTP mode: refusals by status; 0 for no answer
 }
 
 // send sends rate×duration events on schedule, each in its own goroutine,
@@ -385,19 +398,23 @@ func (l *load) deliver(to *bot, id string, body []byte, retry int) {
 	start := time.Now()
 	res, err := l.client.Do(req)
 	took := time.Since(start)
-	if err != nil {
-		l.refused.Add(1)
-		return
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		l.refused.Add(1)
-		return
+	status := 0
+	if err == nil {
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		status = res.StatusCode
 	}
 	l.mu.Lock()
+	defer l.mu.Unlock()
+	if status != http.StatusOK {
+		l.refused.Add(1)
+		if l.refusedBy == nil {
+			l.refusedBy = map[int]int{}
+		}
+		l.refusedBy[status]++
+		return
+	}
 	l.acks = append(l.acks, took)
-	l.mu.Unlock()
 }
 
 // disconnects makes the Socket Mode endpoint disconnect the bot every so

@@ -28,6 +28,20 @@ func TestShortRun(t *testing.T) {
 	}
 }
 
+// TestSlowFlood: signed events are all answered while 1,100 slow unsigned
+// connections are held open, which the bot cuts within seconds.
+func TestSlowFlood(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the bot")
+	}
+	c := config{mode: "http", rate: 20, duration: 3 * time.Second, drain: 30 * time.Second, slowFlood: 1100}
+	r, out := runLoad(t, c)
+	if !r.ok() || r.flood == nil || r.flood.statuses[400] == 0 || percentile(r.flood.held, 50) > 3*time.Second ||
+		!strings.Contains(out, "slow flood") {
+		t.Errorf("\n%s", out)
+	}
+}
+
 // TestReplicas: three bots behind one URL, a share of events redelivered to
 // another replica, answer each event once when they share a Redis; alone,
 // they answer redeliveries twice and the run fails (so the check can fail).

@@ -6,10 +6,12 @@
 // It starts a Slack stand-in on loopback (internal/slackfake), runs the real
 // binary against it in HTTP mode or Socket Mode, and can make the stand-in
 // misbehave: rate limits, server errors, slow answers, redelivered events,
-// Socket Mode disconnections.
+// Socket Mode disconnections; and it can flood the bot with slow unsigned
+// requests meanwhile.
 //
 //	go run ./cmd/hearingload -mode http -rate 200 -duration 60s
 //	go run ./cmd/hearingload -mode http -replicas 3 -redis redis://127.0.0.1:6379/0 -redeliver 0.2
+//	go run ./cmd/hearingload -mode http -rate 20 -duration 15s -slow-flood 1100
 package main
 
 import (
@@ -38,9 +40,11 @@ func main() {
 	flag.BoolVar(&c.baseline, "baseline", false, "HTTP mode: first send the same load to a bare handler, for comparison")
 	flag.IntVar(&c.replicas, "replicas", 1, "HTTP mode: run this many bots behind one URL, round-robin (redeliveries go to another)")
 	flag.StringVar(&c.redis, "redis", "", "a Redis URL the bots share (HEARINGBOT_REDIS_URL); without it replicas answer redeliveries twice")
+	flag.IntVar(&c.slowFlood, "slow-flood", 0, "HTTP mode: hold this many slow unsigned connections open meanwhile (each declares 64 KiB and sends a byte a second)")
 	flag.Parse()
-	if c.mode != "http" && c.mode != "socket" || c.rate <= 0 || c.duration <= 0 || c.replicas < 1 || c.replicas > 1 && c.mode != "http" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "hearingload: -mode is http or socket; -rate and -duration are positive; -replicas (1 or more) is for http; no arguments")
+	if c.mode != "http" && c.mode != "socket" || c.rate <= 0 || c.duration <= 0 || c.replicas < 1 || c.replicas > 1 && c.mode != "http" ||
+		c.slowFlood < 0 || c.slowFlood > 0 && c.mode != "http" || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "hearingload: -mode is http or socket; -rate and -duration are positive; -replicas (1 or more) and -slow-flood are for http; no arguments")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,8 @@ import (
 type report struct {
 	config
 	sent, redelivered, refused int
+	refusedBy                  map[int]int  // HTTP mode: the refusals by status; 0 for no answer
+	flood                      *floodReport // with -slow-flood
 	acks, baselineAcks         []time.Duration
 	delivered, duplicates      int
 	busy                       int // events whose asker was told the bot is busy
@@ -98,7 +101,7 @@ func (r *report) write(w io.Writer) {
 		fmt.Fprintf(w, "; faults: %s", strings.Join(faults, ", "))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "events        %d sent, %d redelivered, %d refused by the bot\n", r.sent, r.redelivered, r.refused)
+	fmt.Fprintf(w, "events        %d sent, %d redelivered, %d refused by the bot%s\n", r.sent, r.redelivered, r.refused, byStatus(r.refusedBy))
 	fmt.Fprintf(w, "ack latency   %s  (%d acks)\n", percentiles(r.acks, 50, 90, 99, 100), len(r.acks))
 	if len(r.baselineAcks) > 0 {
 		fmt.Fprintf(w, "  baseline    %s  (a bare handler; the bot's p50 is %.1f×, p99 %.1f×)\n", percentiles(r.baselineAcks, 50, 90, 99, 100),
@@ -109,6 +112,12 @@ func (r *report) write(w io.Writer) {
 		fmt.Fprintf(w, "missing       events %v\n", r.missing[:min(len(r.missing), 10)])
 	}
 	fmt.Fprintf(w, "end to end    %s\n", percentiles(r.endToEnd, 50, 90, 99, 100))
+	if f := r.flood; f != nil {
+		fmt.Fprintf(w, "slow flood    %d connections held (64 KiB declared, a byte a second): %d opened, %d dials failed, %.1f KB/s sent\n",
+			f.conns, f.opened, f.failed, f.bytesPerSecond/1000)
+		fmt.Fprintf(w, "  held        %s by the bot; answered%s\n", percentiles(f.held, 50, 90, 100), byStatus(f.statuses))
+		fmt.Fprintf(w, "  genuine     %d of %d answered (%.1f%%)\n", r.delivered, r.sent, 100*float64(r.delivered)/float64(max(r.sent, 1)))
+	}
 	fmt.Fprintf(w, "Web API       %d chat.postMessage calls; %d socket connections; %d replies logged as undelivered, %d requests as dropped\n",
 		r.calls["chat.postMessage"], r.connections, r.undelivered, r.dropped)
 	fmt.Fprintf(w, "bot memory    RSS %s before, %s peak, %s after; heap in use %s before, %s after\n",
@@ -120,6 +129,22 @@ func (r *report) write(w io.Writer) {
 		verdict = "FAIL"
 	}
 	fmt.Fprintln(w, verdict)
+}
+
+// byStatus lists counts by HTTP status, 0 meaning no answer: " (503 ×12, no answer ×1)".
+func byStatus(m map[int]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, status := range slices.Sorted(maps.Keys(m)) {
+		name := strconv.Itoa(status)
+		if status == 0 {
+			name = "no answer"
+		}
+		parts = append(parts, fmt.Sprintf("%s ×%d", name, m[status]))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 func percentiles(d []time.Duration, ps ...int) string {

@@ -29,6 +29,15 @@ func Sign(h http.Header, secret string, ts time.Time, body []byte) {
 	h.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 }
 
+// ForgedHead is the head of an HTTP-mode request that passes a verifier's
+// format checks (a timestamp of at, a well-formed signature) but is not
+// signed with any secret, declaring a JSON body of declared bytes: what
+// anyone on the internet can send before the body settles the signature.
+func ForgedHead(path string, declared int, at time.Time) []byte {
+	return fmt.Appendf(nil, "POST %s HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"+
+		"X-Slack-Request-Timestamp: %d\r\nX-Slack-Signature: v0=%s\r\n\r\n", path, declared, at.Unix(), strings.Repeat("0", 64))
+}
+
 // EventCallback wraps event in the Events API envelope Slack posts (HTTP
 // mode) or puts in an events_api payload (Socket Mode). It panics if event
 // cannot be encoded.
