@@ -305,6 +305,7 @@ func TestFollowUpsInALongThread(t *testing.T) {
 			}
 			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "400.2", "400.1", "Who is Louise Arbour?"))
 			waitUntil(t, func() bool { return len(h.fake.Posts()) == 2 })
+			h.fake.FailNext("conversations.replies", http.StatusInternalServerError, 0) // a failed page is tried again
 			h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "400.3", "400.1", "what did she say?"))
 			got := h.posts(3)
 			if !strings.Contains(string(got[2].Blocks), "Arbour") || strings.Contains(string(got[2].Blocks), "Swing underscored") {

@@ -146,8 +146,9 @@ func (b *Bot) lastAnswer(ctx context.Context, r request) (prev answer.Context, o
 		for range maxThreadPages {
 			var page []slack.Message
 			var more bool
+			var next string // a failed try must not lose the page it was for
 			get := func(ctx context.Context) (err error) {
-				page, more, cursor, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				page, more, next, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 					ChannelID: r.channel, Timestamp: r.threadTS, IncludeAllMetadata: true, Limit: threadPage, Cursor: cursor})
 				return err
 			}
@@ -155,7 +156,7 @@ func (b *Bot) lastAnswer(ctx context.Context, r request) (prev answer.Context, o
 				break
 			}
 			scan(page)
-			if !more || cursor == "" {
+			if cursor = next; !more || cursor == "" {
 				break
 			}
 		}
