@@ -202,6 +202,18 @@ func (h *Hearing) Segment(id string) *Segment {
 	return nil
 }
 
+// Parts are the segments that are part of s, in the hearing's order: a
+// panel's Q&A or regional discussions.
+func (h *Hearing) Parts(s *Segment) []*Segment {
+	var out []*Segment
+	for _, x := range h.Segments {
+		if x.Parent == s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // Sentence returns the sentence with the given id ("panel-2.4"), or nil.
 func (h *Hearing) Sentence(id string) *Sentence {
 	for _, s := range h.Sentences {

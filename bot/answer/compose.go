@@ -294,11 +294,7 @@ func (e *Engine) recap(segments []*content.Segment, people []*content.Person, g 
 	for _, seg := range segments {
 		partsOf := []*content.Segment{seg}
 		if len(segments) == 1 {
-			for _, s := range e.h.Segments {
-				if s.Parent == seg {
-					partsOf = append(partsOf, s)
-				}
-			}
+			partsOf = append(partsOf, e.h.Parts(seg)...)
 		}
 		for _, part := range partsOf {
 			var picked []*content.Sentence

@@ -346,7 +346,7 @@ func (e *Engine) listedSegments(prev Context, prevWords []string) []*content.Seg
 	case slices.Contains(prevWords, "panels"):
 		return e.kindOf(&content.Segment{Kind: "panel"})
 	case parts && len(segments) == 1:
-		return e.partsOf(segments[0])
+		return e.h.Parts(segments[0])
 	case len(segments) > 0 && !prev.FromAnswer:
 		return e.kindOf(segments[0])
 	}
@@ -357,7 +357,7 @@ func (e *Engine) listedSegments(prev Context, prevWords []string) []*content.Seg
 		}
 	}
 	if len(shown) == 1 {
-		return e.partsOf(shown[0])
+		return e.h.Parts(shown[0])
 	}
 	return shown
 }
@@ -368,11 +368,6 @@ var partsWords = []string{"discussions", "regions", "sessions", "segments", "par
 // kindOf is the segments of s's kind and parent, in the hearing's order.
 func (e *Engine) kindOf(s *content.Segment) []*content.Segment {
 	return slices.DeleteFunc(slices.Clone(e.h.Segments), func(x *content.Segment) bool { return x.Kind != s.Kind || x.Parent != s.Parent })
-}
-
-// partsOf is the segments that are part of s, in the hearing's order.
-func (e *Engine) partsOf(s *content.Segment) []*content.Segment {
-	return slices.DeleteFunc(slices.Clone(e.h.Segments), func(x *content.Segment) bool { return x.Parent != s })
 }
 
 // personOrdinalNouns after an ordinal pick one of the people before.

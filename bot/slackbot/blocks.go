@@ -650,18 +650,6 @@ func partsLine(s *content.Segment, parts []*content.Segment) string {
 	return strings.Join(out, "\n")
 }
 
-// partsOf are a segment's parts, in order: a panel's Q&A or regional
-// discussions.
-func partsOf(h *content.Hearing, s *content.Segment) []*content.Segment {
-	var out []*content.Segment
-	for _, x := range h.Segments {
-		if x.Parent == s {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // programme is the hearing's top-level segments, in order, without the
 // overview.
 func programme(h *content.Hearing) []*content.Segment {
@@ -710,7 +698,7 @@ func panelsMessage(h *content.Hearing) message {
 			line += "\n" + strings.Join(who, ", ")
 		}
 		var parts []string
-		for _, p := range partsOf(h, s) {
+		for _, p := range h.Parts(s) {
 			if p.Kind != "interactive" {
 				parts = append(parts, escape(strings.TrimPrefix(label(p), label(s)+" · ")))
 			}
@@ -758,7 +746,7 @@ func homeView(e *answer.Engine, d *digest.Digester, today time.Time) message {
 // panelMessage shows one segment: its people, its parts, how much the
 // summary says of it, and how to ask about it.
 func panelMessage(e *answer.Engine, s *content.Segment) message {
-	parts := partsOf(e.Hearing(), s)
+	parts := e.Hearing().Parts(s)
 	own, inParts := 0, 0
 	for _, x := range e.Hearing().Sentences {
 		switch {
