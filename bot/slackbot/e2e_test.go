@@ -343,6 +343,19 @@ func TestFollowUpsWhenTheThreadCannotBeRead(t *testing.T) {
 	}
 }
 
+// TestARecapsContextTravels: the metadata carries the whole context, so
+// "and the second panel?" after a recap is that panel's recap in Slack too.
+func TestARecapsContextTravels(t *testing.T) {
+	h := start(t, false, 1)
+	h.event(h.id("Ev"), slackfake.Mention("C1", "U1", "800.1", "", "<@UBOT> tl;dr of panel 1"))
+	waitUntil(t, func() bool { return len(h.fake.Posts()) == 1 })
+	h.event(h.id("Ev"), slackfake.ThreadMessage("C1", "U1", "800.2", "800.1", "and the second panel?"))
+	got := h.posts(2)
+	if !strings.Contains(string(got[0].Metadata), `"recap":true`) || !strings.Contains(string(got[1].Blocks), "What happened in panel 2?") {
+		t.Errorf("metadata %s; the follow-up: %s", got[0].Metadata, got[1].Blocks)
+	}
+}
+
 // TestFollowUpsInAThread: a question in the thread of the bot's answer is
 // answered there without a mention, read with that answer's context; a
 // thread the bot has no part in, and a "thanks", get nothing.

@@ -103,9 +103,12 @@ func (b *Bot) converse(ctx context.Context, r request) ([]post, error) {
 		return nil, err
 	}
 	m := answerBlocks(res)
-	c := res.Context()
-	return []post{{message: m, abstained: m.abstained, metadata: &slack.SlackMetadata{EventType: AnswerEventType, EventPayload: map[string]any{
-		"question": c.Question, "segments": c.Segments, "people": c.People, "shown": c.Shown}}}}, nil
+	// The payload is the context as its JSON has it, every field (from_answer,
+	// recap), so that lastAnswer reads back what the engine wrote.
+	var payload map[string]any
+	raw, _ := json.Marshal(res.Context())
+	_ = json.Unmarshal(raw, &payload)
+	return []post{{message: m, abstained: m.abstained, metadata: &slack.SlackMetadata{EventType: AnswerEventType, EventPayload: payload}}}, nil
 }
 
 // A thread is read back threadPage messages at a time, up to
